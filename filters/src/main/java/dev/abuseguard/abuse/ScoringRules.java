@@ -1,0 +1,30 @@
+package dev.abuseguard.abuse;
+
+/**
+ * How violations turn into an abuse score. Each violation adds
+ * {@code points * (100 + repeatMultiplierPercent * k) / 100} (integer division), where {@code k} is the
+ * number of the user's violations within the preceding {@code repeatWindowMillis}.
+ *
+ * @param blockDurationMillis how long an automatic block lasts; 0 means until an admin lifts it
+ * @param retentionMillis     how long a user's abuse record is kept after its last violation (every key has a TTL)
+ * @param historySize         how many of a user's violations are kept (the repeat count looks at these only)
+ */
+public record ScoringRules(long points, long repeatMultiplierPercent, long repeatWindowMillis, long blockThreshold,
+                           long blockDurationMillis, long retentionMillis, int historySize) {
+
+    public ScoringRules {
+        if (points < 1 || repeatMultiplierPercent < 0 || repeatWindowMillis < 1 || blockThreshold < 1
+                || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1) {
+            throw new IllegalArgumentException("invalid scoring rules: " + this);
+        }
+    }
+
+    /** The defaults of the seed: 10 points, +50% per recent repeat, 1 h repeat window, block at 100. */
+    public static ScoringRules defaults() {
+        return new ScoringRules(10, 50, 3_600_000, 100, 0, 30L * 24 * 3_600_000, 100);
+    }
+
+    long pointsFor(long recentViolations) {
+        return points * (100 + repeatMultiplierPercent * recentViolations) / 100;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.abuseguard.autoconfigure;
+
+import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
+import dev.abuseguard.filter.IdentityResolver;
+import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.ActionPolicies;
+import dev.abuseguard.store.DecisionStore;
+import dev.abuseguard.store.FailoverDecisionStore;
+import dev.abuseguard.store.InMemoryDecisionStore;
+import dev.abuseguard.store.LettuceConnection;
+import dev.abuseguard.store.RedisDecisionStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@EnableConfigurationProperties(AbuseGuardProperties.class)
+public class AbuseGuardAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock abuseGuardClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ActionPolicies abuseGuardActionPolicies(AbuseGuardProperties properties) {
+        return new ActionPolicies(properties.actions());
+    }
+
+    @Bean
+    InMemoryDecisionStore inMemoryDecisionStore(AbuseGuardProperties properties, Clock clock) {
+        return new InMemoryDecisionStore(clock, properties.abuse().rules(), properties.store().memory().maxUsers());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBean(DataRedisConnectionDetails.class)
+    @ConditionalOnProperty(name = "abuse-guard.store.redis.enabled", havingValue = "true", matchIfMissing = true)
+    LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties) {
+        return RedisEndpoints.connect(redis, properties.store().redis().connectTimeout());
+    }
+
+    @Bean
+    @Primary
+    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, InMemoryDecisionStore memory,
+                                          ObjectProvider<LettuceConnection> redis) {
+        LettuceConnection connection = redis.getIfAvailable();
+        if (connection == null) {
+            return memory;
+        }
+        AbuseGuardProperties.Redis settings = properties.store().redis();
+        CircuitBreaker breaker = CircuitBreaker.of("abuse-guard-redis", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .waitDurationInOpenState(settings.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+                .build());
+        TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                .timeoutDuration(settings.timeout()).cancelRunningFuture(true).build());
+        return new FailoverDecisionStore(new RedisDecisionStore(connection, properties.abuse().rules()), memory,
+                breaker, timeLimiter);
+    }
+
+    @Bean
+    AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(AbuseGuardProperties properties,
+                                                                  ActionPolicies policies, DecisionStore store,
+                                                                  ObjectProvider<JsonMapper> json) {
+        IdentityResolver identity = new IdentityResolver(properties.identity().header(),
+                properties.identity().pattern());
+        return new AbuseGuardGatewayFilterFactory(policies, properties.actionHeader(), identity, store,
+                json.getIfAvailable(JsonMapper::new));
+    }
+}

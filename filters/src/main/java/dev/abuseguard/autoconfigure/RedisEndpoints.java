@@ -1,0 +1,38 @@
+package dev.abuseguard.autoconfigure;
+
+import dev.abuseguard.store.LettuceConnection;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+
+/** Turns Spring Boot's {@code spring.data.redis.*} connection details into our Lettuce connection. */
+final class RedisEndpoints {
+
+    private RedisEndpoints() {
+    }
+
+    static LettuceConnection connect(DataRedisConnectionDetails details, Duration connectTimeout) {
+        DataRedisConnectionDetails.Cluster cluster = details.getCluster();
+        if (cluster != null && !cluster.getNodes().isEmpty()) {
+            List<RedisURI> seeds = cluster.getNodes().stream()
+                    .map(node -> uri(details, node.host(), node.port(), 0)).toList();
+            return LettuceConnection.cluster(seeds, connectTimeout);
+        }
+        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
+        return LettuceConnection.standalone(
+                uri(details, standalone.getHost(), standalone.getPort(), standalone.getDatabase()), connectTimeout);
+    }
+
+    private static RedisURI uri(DataRedisConnectionDetails details, String host, int port, int database) {
+        RedisURI.Builder uri = RedisURI.builder().withHost(host).withPort(port).withDatabase(database);
+        if (details.getPassword() != null) {
+            if (details.getUsername() != null) {
+                uri.withAuthentication(details.getUsername(), details.getPassword().toCharArray());
+            } else {
+                uri.withPassword(details.getPassword().toCharArray());
+            }
+        }
+        return uri.build();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.abuseguard.filter;
+
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.store.Decision;
+import dev.abuseguard.store.DecisionStore;
+import java.time.Duration;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** The AbuseGuard filter of one route: who, which action, what the store decides, and the answer. */
+final class AbuseGuardFilter implements GatewayFilter {
+
+    private final IdentityResolver identity;
+    private final IdentityFallback fallback;
+    private final RouteActions actions;
+    private final DecisionStore store;
+    private final ProblemResponses problems;
+
+    AbuseGuardFilter(IdentityResolver identity, IdentityFallback fallback, RouteActions actions,
+                     DecisionStore store, ProblemResponses problems) {
+        this.identity = identity;
+        this.fallback = fallback;
+        this.actions = actions;
+        this.store = store;
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        String userId;
+        Action action;
+        try {
+            userId = identity.resolve(exchange.getRequest(), fallback);
+            action = actions.resolve(exchange.getRequest());
+        } catch (BadInput bad) {
+            return problems.badRequest(exchange, bad);
+        }
+        return store.decide(userId, action).flatMap(decision -> answer(exchange, chain, action, decision));
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, Action action, Decision decision) {
+        return switch (decision.outcome()) {
+            case ALLOWED -> {
+                RateLimitHeaders.allowed(exchange.getResponse().getHeaders(), decision);
+                yield decision.delayMillis() > 0
+                        ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then(chain.filter(exchange))
+                        : chain.filter(exchange);
+            }
+            case RATE_LIMITED -> problems.rateLimited(exchange, action, decision);
+            case BLOCKED -> problems.blocked(exchange, action, decision);
+            case STORE_UNAVAILABLE -> problems.storeUnavailable(exchange, action, decision);
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package dev.abuseguard.policy;
+
+import dev.abuseguard.abuse.ScoringRules;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import jakarta.validation.constraints.AssertTrue;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. */
+@Validated
+@ConfigurationProperties("abuse-guard")
+public record AbuseGuardProperties(
+        @DefaultValue @Valid @NotNull Identity identity,
+        @DefaultValue("X-Action") @NotBlank String actionHeader,
+        @DefaultValue @NotNull Map<@jakarta.validation.constraints.Pattern(regexp = ACTION_NAME,
+                message = "action names use lower-case letters, digits, '_' and '-'") String,
+                @Valid @NotNull ActionPolicy> actions,
+        @DefaultValue @Valid @NotNull Abuse abuse,
+        @DefaultValue @Valid @NotNull Store store) {
+
+    public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
+
+    public AbuseGuardProperties {
+        actions = actions == null ? Map.of() : Map.copyOf(actions);
+    }
+
+    /** How the user is identified. */
+    public record Identity(
+            @DefaultValue("X-User-Id") @NotBlank String header,
+            @DefaultValue("^[A-Za-z0-9_.@:-]{1,128}$") @NotBlank String pattern) {
+
+        @AssertTrue(message = "pattern must be a valid regular expression")
+        public boolean isPatternValid() {
+            try {
+                Pattern.compile(pattern);
+                return true;
+            } catch (PatternSyntaxException | NullPointerException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Abuse scoring, as in the seed. */
+    public record Abuse(
+            @DefaultValue("10") @Positive long points,
+            @DefaultValue("0.5") @DecimalMin("0") double repeatMultiplier,
+            @DefaultValue("1h") @NotNull Duration repeatWindow,
+            @DefaultValue("100") @Positive long blockThreshold,
+            @DefaultValue("50") @Positive long highAbuseThreshold,
+            @DefaultValue("0s") @NotNull Duration blockDuration,
+            @DefaultValue("30d") @NotNull Duration retention,
+            @DefaultValue("100") @Min(1) @Max(10_000) int historySize) {
+
+        @AssertTrue(message = "repeat-window and retention must be at least 1ms, block-duration not negative")
+        public boolean isDurationsUsable() {
+            return repeatWindow != null && retention != null && blockDuration != null
+                    && repeatWindow.toMillis() >= 1 && retention.toMillis() >= 1 && !blockDuration.isNegative();
+        }
+
+        public ScoringRules rules() {
+            return new ScoringRules(points, Math.round(repeatMultiplier * 100), repeatWindow.toMillis(),
+                    blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize);
+        }
+    }
+
+    /** The stores behind the decisions. */
+    public record Store(@DefaultValue @Valid @NotNull Memory memory, @DefaultValue @Valid @NotNull Redis redis) {
+    }
+
+    /** The in-memory store: decides when Redis is absent or down. */
+    public record Memory(@DefaultValue("100000") @Positive long maxUsers) {
+    }
+
+    /**
+     * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
+     * too slow for a store that sits on every request.
+     */
+    public record Redis(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("250ms") @NotNull Duration timeout,
+            @DefaultValue("1s") @NotNull Duration connectTimeout,
+            @DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,
+            @DefaultValue("20") @Min(1) int slidingWindowSize,
+            @DefaultValue("5") @Min(1) int minimumNumberOfCalls,
+            @DefaultValue("10s") @NotNull Duration waitInOpenState,
+            @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
+    }
+}

@@ -1,0 +1,26 @@
+package dev.abuseguard.policy;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The configured actions by name, resolved once from {@link AbuseGuardProperties}. */
+public final class ActionPolicies {
+
+    private final Map<String, Action> byName;
+
+    public ActionPolicies(Map<String, ActionPolicy> policies) {
+        this.byName = Map.copyOf(policies.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new Action(e.getKey(), e.getValue()))));
+    }
+
+    public Optional<Action> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Names in a stable order, for error messages. */
+    public String names() {
+        return String.join(", ", new TreeMap<>(byName).keySet());
+    }
+}

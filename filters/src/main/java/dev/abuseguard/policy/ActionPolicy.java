@@ -1,0 +1,52 @@
+package dev.abuseguard.policy;
+
+import dev.abuseguard.strategy.Quota;
+import dev.abuseguard.strategy.StrategyType;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One action's limit, as written under {@code abuse-guard.actions.<name>} in routes.yml.
+ *
+ * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
+ * @param failureStatuses with {@code spend-on: failure}: the backend statuses that spend quota
+ */
+public record ActionPolicy(
+        @Positive long limit,
+        @NotNull Duration window,
+        @NotNull StrategyType strategy,
+        @DefaultValue("local") @NotNull StoreFailureMode onStoreFailure,
+        @DefaultValue("2s") @NotNull Duration maxDelay,
+        @DefaultValue("request") @NotNull SpendOn spendOn,
+        @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses) {
+
+    public ActionPolicy {
+        failureStatuses = failureStatuses == null ? List.of() : List.copyOf(failureStatuses);
+    }
+
+    /** Shorthand for tests and code: spend on every request, decide locally when the store is down. */
+    public static ActionPolicy of(long limit, Duration window, StrategyType strategy) {
+        return new ActionPolicy(limit, window, strategy, StoreFailureMode.LOCAL, Duration.ofSeconds(2),
+                SpendOn.REQUEST, List.of(401, 403));
+    }
+
+    @AssertTrue(message = "window must be at least 1ms and limit x window (ms) below 2^50")
+    public boolean isWindowUsable() {
+        return window == null || limit < 1
+                || (window.toMillis() >= 1 && limit <= Quota.MAX_LIMIT_TIMES_WINDOW / window.toMillis());
+    }
+
+    @AssertTrue(message = "max-delay must not be negative")
+    public boolean isMaxDelayUsable() {
+        return maxDelay == null || !maxDelay.isNegative();
+    }
+
+    public Quota quota() {
+        return new Quota(limit, window.toMillis(), maxDelay.toMillis());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.abuseguard.store;
+
+import dev.abuseguard.policy.Action;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Puts the shared store behind a time limit and a circuit breaker. While the shared store fails (or
+ * the breaker is open, so no request waits on it), each action falls back to its
+ * {@code on-store-failure}: the local store decides, the request goes through, or it gets a 503.
+ * The breaker probes the shared store again by itself and closes when it answers.
+ */
+public final class FailoverDecisionStore implements DecisionStore {
+
+    private static final Logger log = LoggerFactory.getLogger(FailoverDecisionStore.class);
+
+    private final DecisionStore shared;
+    private final DecisionStore local;
+    private final CircuitBreaker breaker;
+    private final TimeLimiter timeLimiter;
+    private final long denyRetryAfterMillis;
+
+    public FailoverDecisionStore(DecisionStore shared, DecisionStore local, CircuitBreaker breaker,
+                                 TimeLimiter timeLimiter) {
+        this.shared = shared;
+        this.local = local;
+        this.breaker = breaker;
+        this.timeLimiter = timeLimiter;
+        this.denyRetryAfterMillis = Math.max(1000, breaker.getCircuitBreakerConfig()
+                .getWaitIntervalFunctionInOpenState().apply(1));
+        breaker.getEventPublisher().onStateTransition(event -> log.warn(
+                "event=store_breaker transition={} deciding={}", event.getStateTransition(),
+                event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED ? "redis" : "fallback"));
+    }
+
+    @Override
+    public Mono<Decision> decide(String userId, Action action) {
+        return shared.decide(userId, action)
+                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .onErrorResume(error -> fallback(userId, action));
+    }
+
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    private Mono<Decision> fallback(String userId, Action action) {
+        return switch (action.policy().onStoreFailure()) {
+            case LOCAL -> local.decide(userId, action);
+            case ALLOW -> Mono.just(Decision.unmetered(action.quota().limit()));
+            case DENY -> Mono.just(Decision.storeUnavailable(action.quota().limit(), denyRetryAfterMillis));
+        };
+    }
+}

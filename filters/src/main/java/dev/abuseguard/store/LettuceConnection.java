@@ -1,0 +1,91 @@
+package dev.abuseguard.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.reactive.RedisScriptingReactiveCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * One multiplexed Lettuce connection to Redis (a single server or a cluster), opened lazily and opened
+ * again after a failed attempt: the gateway starts and serves without Redis, and picks Redis up when it
+ * appears. Once open, Lettuce reconnects by itself; commands sent while disconnected fail at once
+ * instead of queueing, so the circuit breaker sees the outage.
+ */
+public final class LettuceConnection implements AutoCloseable {
+
+    private final ClientResources resources;
+    private final Runnable shutdown;
+    private final Supplier<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> connector;
+    private final AtomicReference<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> attempt =
+            new AtomicReference<>();
+    private volatile RedisScriptingReactiveCommands<String, String> open;
+
+    private LettuceConnection(ClientResources resources, Runnable shutdown,
+                              Supplier<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> connector) {
+        this.resources = resources;
+        this.shutdown = shutdown;
+        this.connector = connector;
+    }
+
+    public static LettuceConnection standalone(RedisURI uri, Duration connectTimeout) {
+        ClientResources resources = DefaultClientResources.create();
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return new LettuceConnection(resources, client::shutdown,
+                () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> c.reactive()));
+    }
+
+    public static LettuceConnection cluster(List<RedisURI> seeds, Duration connectTimeout) {
+        ClientResources resources = DefaultClientResources.create();
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return new LettuceConnection(resources, client::shutdown,
+                () -> client.connectAsync(StringCodec.UTF8).thenApply(c -> c.reactive()));
+    }
+
+    /** The commands of the open connection, opening it (again) first when needed. */
+    Mono<RedisScriptingReactiveCommands<String, String>> commands() {
+        RedisScriptingReactiveCommands<String, String> ready = open;
+        if (ready != null) {
+            return Mono.just(ready);
+        }
+        return Mono.defer(() -> Mono.fromFuture(currentAttempt(), true));
+    }
+
+    private CompletableFuture<RedisScriptingReactiveCommands<String, String>> currentAttempt() {
+        CompletableFuture<RedisScriptingReactiveCommands<String, String>> current = attempt.get();
+        if (current == null || current.isCompletedExceptionally()) {
+            CompletableFuture<RedisScriptingReactiveCommands<String, String>> next = connector.get()
+                    .thenApply(commands -> open = commands);
+            return attempt.compareAndSet(current, next) ? next : attempt.get();
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        shutdown.run();
+        resources.shutdown();
+    }
+}

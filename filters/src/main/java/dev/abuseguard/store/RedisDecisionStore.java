@@ -1,0 +1,79 @@
+package dev.abuseguard.store;
+
+import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.strategy.StrategyType;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides in Redis, shared by every gateway instance: one {@code EVALSHA} per request, which checks the
+ * block, applies the strategy and, on a violation, scores it. Time comes from Redis {@code TIME}, so
+ * instances with skewed clocks agree; a test may pin it instead.
+ */
+public final class RedisDecisionStore implements DecisionStore {
+
+    private static final int NOW = 3;
+
+    private final RedisScripts redis;
+    private final Map<StrategyType, DecisionScript> scripts = DecisionScript.all();
+    private final ScoringRules rules;
+    private final LongSupplier pinnedNow;
+    private final Map<Action, String[]> argsByAction = new ConcurrentHashMap<>();
+
+    public RedisDecisionStore(LettuceConnection connection, ScoringRules rules) {
+        this(connection, rules, null);
+    }
+
+    /** @param pinnedNow the time to decide at, for tests; {@code null} takes Redis server time */
+    public RedisDecisionStore(LettuceConnection connection, ScoringRules rules, LongSupplier pinnedNow) {
+        this.redis = new RedisScripts(connection);
+        this.rules = rules;
+        this.pinnedNow = pinnedNow;
+    }
+
+    @Override
+    public Mono<Decision> decide(String userId, Action action) {
+        String[] args = argsByAction.computeIfAbsent(action, this::scriptArgs);
+        if (pinnedNow != null) {
+            args = args.clone();
+            args[NOW] = Long.toString(pinnedNow.getAsLong());
+        }
+        return redis.run(scripts.get(action.policy().strategy()), UserKeys.forDecision(userId, action.name()), args)
+                .map(reply -> toDecision(reply, action));
+    }
+
+    private String[] scriptArgs(Action action) {
+        return new String[] {
+                Long.toString(action.quota().limit()),
+                Long.toString(action.quota().windowMillis()),
+                Long.toString(action.quota().maxDelayMillis()),
+                "",
+                Long.toString(rules.points()),
+                Long.toString(rules.repeatMultiplierPercent()),
+                Long.toString(rules.repeatWindowMillis()),
+                Long.toString(rules.blockThreshold()),
+                Long.toString(rules.blockDurationMillis()),
+                Long.toString(rules.retentionMillis()),
+                Integer.toString(rules.historySize()),
+                action.name()};
+    }
+
+    private static Decision toDecision(List<Object> reply, Action action) {
+        Outcome outcome = switch ((int) number(reply, 0)) {
+            case 0 -> Outcome.ALLOWED;
+            case 1 -> Outcome.RATE_LIMITED;
+            case 2 -> Outcome.BLOCKED;
+            default -> throw new IllegalStateException("unexpected script reply " + reply);
+        };
+        return new Decision(outcome, action.quota().limit(), number(reply, 1), number(reply, 2), number(reply, 3),
+                number(reply, 4), number(reply, 5), number(reply, 6) == 1);
+    }
+
+    private static long number(List<Object> reply, int index) {
+        return (Long) reply.get(index);
+    }
+}

@@ -1,0 +1,36 @@
+-- Head of every decision script: reads the user's abuse record and the strategy state in one call,
+-- and answers at once for a blocked user. Followed by the strategy's script, then decide-tail.lua.
+--
+-- KEYS: 1 abuse record, 2 strategy state, 3 violation history; all three share the hash tag {u:<id>}
+-- ARGV: 1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
+--       6 repeat multiplier %, 7 repeat window ms, 8 block threshold, 9 block duration ms (0 = until lifted),
+--       10 retention ms, 11 history size, 12 action
+-- Returns {outcome (0 allowed, 1 rate limited, 2 blocked), remaining, reset after ms, retry after ms
+--          (-1: until lifted), delay ms, score, newly blocked (0/1)}
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max_delay = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function ceil_div(a, b)
+  local q = math.floor(a / b)
+  if q * b < a then q = q + 1 end
+  return q
+end
+
+-- MGET answers nil for a key that holds no string (the sliding window's sorted set)
+local stored = redis.call('MGET', KEYS[1], KEYS[2])
+local score, blocked_until, violations = 0, 0, 0
+if stored[1] then
+  local s, b, v = string.match(stored[1], '^(%d+):(-?%d+):(%d+):')
+  score, blocked_until, violations = tonumber(s), tonumber(b), tonumber(v)
+  if blocked_until == -1 then
+    return {2, 0, 0, -1, 0, score, 0}
+  elseif blocked_until > now then
+    return {2, 0, 0, blocked_until - now, 0, score, 0}
+  end
+end

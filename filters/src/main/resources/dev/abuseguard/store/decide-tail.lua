@@ -1,0 +1,26 @@
+-- Tail of every decision script: runs the strategy and, on a violation, scores it
+-- (twin of AbuseScoring.recordViolation). Only the violation path writes the abuse keys.
+local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
+if allowed then
+  return {0, remaining, reset_after, 0, delay, score, 0}
+end
+
+local points, percent, repeat_window = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local threshold, block_duration = tonumber(ARGV[8]), tonumber(ARGV[9])
+local retention, history_size, action = tonumber(ARGV[10]), tonumber(ARGV[11]), ARGV[12]
+
+local recent = redis.call('ZCOUNT', KEYS[3], '(' .. string.format('%d', now - repeat_window), '+inf')
+score = score + math.floor(points * (100 + percent * recent) / 100)
+violations = violations + 1
+local newly_blocked = 0
+if score >= threshold then
+  newly_blocked = 1
+  if block_duration > 0 then blocked_until = now + block_duration else blocked_until = -1 end
+end
+redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
+redis.call('PEXPIRE', KEYS[3], retention)
+local ttl = retention
+if blocked_until > now then ttl = math.max(retention, blocked_until - now) end
+redis.call('SET', KEYS[1], string.format('%d:%d:%d:%d:%s', score, blocked_until, violations, now, action), 'PX', ttl)
+return {1, 0, reset_after, retry_after, 0, score, newly_blocked}
