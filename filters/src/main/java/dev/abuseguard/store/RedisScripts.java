@@ -21,12 +21,13 @@ final class RedisScripts {
 
     Mono<List<Object>> run(DecisionScript script, String[] keys, String[] args) {
         return connection.commands().flatMap(redis -> evalsha(redis, script, keys, args)
-                .onErrorResume(RedisNoScriptException.class, e -> redis.<Object>eval(script.source(),
-                        ScriptOutputType.MULTI, keys, args).collectList()));
+                .onErrorResume(RedisNoScriptException.class, e -> redis.<List<Object>>eval(script.source(),
+                        ScriptOutputType.MULTI, keys, args).next()));
     }
 
     private static Mono<List<Object>> evalsha(RedisScriptingReactiveCommands<String, String> redis,
                                               DecisionScript script, String[] keys, String[] args) {
-        return redis.<Object>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args).collectList();
+        // a MULTI reply arrives as one element: the whole list
+        return redis.<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args).next();
     }
 }

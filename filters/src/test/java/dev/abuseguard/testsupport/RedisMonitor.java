@@ -1,0 +1,68 @@
+package dev.abuseguard.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Records what clients send to a Redis server, as {@code redis-cli MONITOR} shows it. Commands that a
+ * script makes inside Redis appear with a {@code lua} source and are kept apart: a round trip is one
+ * command sent by a client.
+ */
+public final class RedisMonitor implements AutoCloseable {
+
+    private final Socket socket;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+    private volatile boolean closed;
+
+    public RedisMonitor(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        socket.getOutputStream().write(RedisServer.Resp.encode("MONITOR"));
+        InputStream in = socket.getInputStream();
+        String ok = RedisServer.Resp.readLine(in);
+        if (!"+OK".equals(ok)) {
+            throw new IOException("MONITOR refused: " + ok);
+        }
+        socket.setSoTimeout(200);
+        reader = new Thread(() -> {
+            while (!closed) {
+                try {
+                    lines.add(RedisServer.Resp.readLine(in));
+                } catch (SocketTimeoutException idle) {
+                    // keep listening
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "redis-monitor");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Commands sent by clients (not by scripts), e.g. {@code "EVALSHA"}. */
+    public List<String> clientCommands() {
+        return lines.stream().filter(line -> !line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
+    }
+
+    /** Commands that scripts made inside Redis. */
+    public List<String> scriptCommands() {
+        return lines.stream().filter(line -> line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
+    }
+
+    private static String commandName(String line) {
+        int start = line.indexOf("] \"") + 3;
+        return line.substring(start, line.indexOf('"', start)).toUpperCase();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        socket.close();
+    }
+}

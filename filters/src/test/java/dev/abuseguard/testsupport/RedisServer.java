@@ -1,0 +1,221 @@
+package dev.abuseguard.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} that a test starts on a free loopback port and stops afterwards. Never
+ * touches the machine's own Redis on 6379. Fails (never skips) when no redis-server is installed.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static RedisServer shared;
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port) throws IOException {
+        this.port = port;
+        this.dir = Files.createTempDirectory("abuse-guard-redis");
+    }
+
+    /** One server for the whole test JVM, stopped when the JVM exits. Tests flush it before use. */
+    public static synchronized RedisServer shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public static RedisServer start() {
+        return startOn(freePort());
+    }
+
+    public static RedisServer startOn(int port) {
+        try {
+            RedisServer server = new RedisServer(port);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start redis-server: " + e.getMessage(), e);
+        }
+    }
+
+    private void launch() throws IOException {
+        String binary = findBinary();
+        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited at start: " + Files.readString(dir.resolve("redis.log")));
+            }
+            try {
+                if ("PONG".equals(command("PING").get(0))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new IllegalStateException("redis-server did not answer on port " + port + " within 10 s");
+    }
+
+    private static String findBinary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, "redis-server");
+            if (candidate.canExecute()) {
+                return candidate.getAbsolutePath();
+            }
+        }
+        for (String fallback : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (new File(fallback).canExecute()) {
+                return fallback;
+            }
+        }
+        throw new IllegalStateException("These tests need a real redis-server on the PATH and none was found. "
+                + "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server'; macOS: 'brew install redis') "
+                + "and run the tests again. .ci/run installs it by itself.");
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public void flushAll() {
+        run("FLUSHALL");
+    }
+
+    /** Stops the server abruptly, as a crash would (SIGKILL). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs one command and returns its reply flattened to strings; for assertions, not for the gateway. */
+    public List<String> run(String... args) {
+        try {
+            return command(args);
+        } catch (IOException e) {
+            throw new IllegalStateException("redis command failed: " + String.join(" ", args), e);
+        }
+    }
+
+    public List<String> keys(String pattern) {
+        List<String> keys = new ArrayList<>();
+        String cursor = "0";
+        do {
+            List<String> reply = run("SCAN", cursor, "MATCH", pattern, "COUNT", "1000");
+            cursor = reply.get(0);
+            keys.addAll(reply.subList(1, reply.size()));
+        } while (!"0".equals(cursor));
+        return keys;
+    }
+
+    private List<String> command(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(Resp.encode(args));
+            out.flush();
+            List<String> reply = new ArrayList<>();
+            Resp.read(socket.getInputStream(), reply);
+            return reply;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Just enough RESP to talk to Redis from tests. */
+    static final class Resp {
+        static byte[] encode(String... args) {
+            StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String arg : args) {
+                out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            }
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        static void read(InputStream in, List<String> into) throws IOException {
+            String line = readLine(in);
+            char type = line.charAt(0);
+            String rest = line.substring(1);
+            switch (type) {
+                case '+', ':' -> into.add(rest);
+                case '-' -> throw new IOException("redis error: " + rest);
+                case '$' -> {
+                    int length = Integer.parseInt(rest);
+                    if (length < 0) {
+                        into.add(null);
+                    } else {
+                        byte[] data = in.readNBytes(length + 2);
+                        into.add(new String(data, 0, length, StandardCharsets.UTF_8));
+                    }
+                }
+                case '*' -> {
+                    int count = Integer.parseInt(rest);
+                    for (int i = 0; i < count; i++) {
+                        read(in, into);
+                    }
+                }
+                default -> throw new IOException("unexpected reply: " + line);
+            }
+        }
+
+        static String readLine(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\r') {
+                    in.read();
+                    return line.toString();
+                }
+                line.append((char) c);
+            }
+            throw new IOException("connection closed");
+        }
+    }
+}
