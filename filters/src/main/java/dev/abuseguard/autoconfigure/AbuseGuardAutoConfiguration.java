@@ -15,6 +15,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +77,14 @@ public class AbuseGuardAutoConfiguration {
                 .timeoutDuration(settings.timeout()).cancelRunningFuture(true).build());
         return new FailoverDecisionStore(new RedisDecisionStore(connection, properties.abuse().rules()), memory,
                 breaker, timeLimiter);
+    }
+
+    /** Fails start-up on a route whose AbuseGuard arguments name an undefined action. */
+    @Bean
+    SmartInitializingSingleton abuseGuardRouteCheck(GatewayProperties gateway, AbuseGuardGatewayFilterFactory guard) {
+        return () -> gateway.getRoutes().forEach(route -> route.getFilters().stream()
+                .filter(filter -> guard.name().equals(filter.getName()))
+                .forEach(filter -> guard.validate(route.getId(), filter.getArgs())));
     }
 
     @Bean

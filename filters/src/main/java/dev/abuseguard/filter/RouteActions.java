@@ -3,6 +3,7 @@ package dev.abuseguard.filter;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicies;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,8 @@ final class RouteActions {
             throw new IllegalArgumentException("AbuseGuard filter: args.actions must name at least one action");
         }
         Map<String, Action> allowed = new LinkedHashMap<>();
-        for (String raw : names) {
-            String name = raw.trim();
+        for (String name : names.stream().flatMap(n -> Arrays.stream(n.split(","))).map(String::trim)
+                .filter(n -> !n.isEmpty()).toList()) {
             allowed.put(name, policies.find(name).orElseThrow(() -> new IllegalArgumentException(
                     "AbuseGuard filter: args.actions names '" + name + "', which is not defined under "
                             + "abuse-guard.actions (defined: " + policies.names() + ")")));
