@@ -1,0 +1,74 @@
+package dev.abuseguard.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The real gateway application, started in-process the way an operator starts the jar: a routes
+ * file named by {@code ROUTES_FILE}, Redis by {@code spring.data.redis.*}, a free port.
+ */
+final class GatewayApp implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private GatewayApp(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    static GatewayApp start(String routesYaml, int redisPort, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--ROUTES_FILE=" + write(routesYaml),
+                "--server.port=0",
+                "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + redisPort));
+        args.addAll(List.of(extraArgs));
+        return new GatewayApp(new SpringApplicationBuilder(AbuseGuardApplication.class)
+                .run(args.toArray(String[]::new)));
+    }
+
+    private static Path write(String routesYaml) {
+        try {
+            Path file = Files.createTempFile("routes", ".yml");
+            Files.writeString(file, routesYaml);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    WebTestClient client() {
+        return WebTestClient.bindToServer().baseUrl(baseUrl()).responseTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    WebClient webClient() {
+        return WebClient.create(baseUrl());
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

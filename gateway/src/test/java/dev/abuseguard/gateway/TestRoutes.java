@@ -1,0 +1,42 @@
+package dev.abuseguard.gateway;
+
+/** A routes.yml for the end-to-end tests: the contract's shapes, with small limits, to one backend. */
+final class TestRoutes {
+
+    private TestRoutes() {
+    }
+
+    static String to(int backendPort) {
+        String uri = "http://127.0.0.1:" + backendPort;
+        return """
+                spring.cloud.gateway.server.webflux.routes:
+                  - id: packs
+                    uri: %1$s
+                    predicates: [ "Path=/packs/**" ]
+                    filters:
+                      - name: AbuseGuard
+                        args: { actions: "pack_create,pack_purchase", default-action: pack_create }
+                  - id: payments
+                    uri: %1$s
+                    predicates: [ "Path=/payments/**" ]
+                    filters: [ "AbuseGuard=payment" ]
+                  - id: tiny
+                    uri: %1$s
+                    predicates: [ "Path=/tiny/**" ]
+                    filters: [ "AbuseGuard=tiny" ]
+                  - id: shaped
+                    uri: %1$s
+                    predicates: [ "Path=/shaped/**" ]
+                    filters: [ "AbuseGuard=shaped" ]
+                abuse-guard:
+                  identity: { header: X-User-Id }
+                  action-header: X-Action
+                  actions:
+                    pack_create:   { limit: 5,  window: 1h,  strategy: token-bucket }
+                    pack_purchase: { limit: 10, window: 24h, strategy: sliding-window }
+                    payment:       { limit: 5,  window: 1h,  strategy: token-bucket, on-store-failure: deny }
+                    tiny:          { limit: 1,  window: 1h,  strategy: token-bucket }
+                    shaped:        { limit: 2,  window: 2s,  strategy: leaky-bucket, max-delay: 2s }
+                """.formatted(uri);
+    }
+}
