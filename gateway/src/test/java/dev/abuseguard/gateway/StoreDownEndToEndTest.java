@@ -1,0 +1,69 @@
+package dev.abuseguard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.abuseguard.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * No Redis answers: the gateway still starts, decides {@code local} actions from memory, and answers
+ * 503 with Retry-After for actions that fail closed.
+ */
+class StoreDownEndToEndTest {
+
+    private static WireMockServer backend;
+    private static GatewayApp gateway;
+    private static WebTestClient client;
+
+    @BeforeAll
+    static void start() {
+        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        backend.start();
+        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        int nobodyListens = RedisServer.freePort();
+        gateway = GatewayApp.start(TestRoutes.to(backend.port()), nobodyListens);
+        client = gateway.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        backend.stop();
+    }
+
+    @Test
+    void aLocalActionIsStillLimitedFromMemory() {
+        client.get().uri("/tiny").header("X-User-Id", "u1").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "0");
+        client.get().uri("/tiny").header("X-User-Id", "u1").exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("X-Abuse-Score", "10");
+    }
+
+    @Test
+    void anActionThatFailsClosedGets503WithRetryAfterAndNeverReachesTheBackend() {
+        client.post().uri("/payments/pay").header("X-User-Id", "u2").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:store-unavailable")
+                .jsonPath("$.status").isEqualTo(503)
+                .jsonPath("$.action").isEqualTo("payment")
+                .jsonPath("$.retryAfterSeconds").isNumber();
+
+        backend.verify(0, anyRequestedFor(urlPathMatching("/payments/.*")));
+    }
+}
