@@ -2,10 +2,13 @@ package dev.abuseguard.filter;
 
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.store.Decision;
+import dev.abuseguard.policy.SpendOn;
 import dev.abuseguard.store.DecisionStore;
+import dev.abuseguard.store.Spend;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -37,13 +40,17 @@ final class AbuseGuardFilter implements GatewayFilter {
         } catch (BadInput bad) {
             return problems.badRequest(exchange, bad);
         }
-        return store.decide(userId, action).flatMap(decision -> answer(exchange, chain, action, decision));
+        return store.decide(userId, action).flatMap(decision -> answer(exchange, chain, userId, action, decision));
     }
 
-    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, Action action, Decision decision) {
+    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, String userId, Action action,
+                              Decision decision) {
         return switch (decision.outcome()) {
             case ALLOWED -> {
                 RateLimitHeaders.allowed(exchange.getResponse().getHeaders(), decision);
+                if (action.policy().spendOn() == SpendOn.FAILURE) {
+                    spendWhenTheBackendFails(exchange, userId, action);
+                }
                 yield decision.delayMillis() > 0
                         ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then(chain.filter(exchange))
                         : chain.filter(exchange);
@@ -52,5 +59,19 @@ final class AbuseGuardFilter implements GatewayFilter {
             case BLOCKED -> problems.blocked(exchange, action, decision);
             case STORE_UNAVAILABLE -> problems.storeUnavailable(exchange, action, decision);
         };
+    }
+
+    /**
+     * Spends the quota before the backend's failure answer is sent on, so that a client's next attempt
+     * already sees it; successes spend nothing.
+     */
+    private void spendWhenTheBackendFails(ServerWebExchange exchange, String userId, Action action) {
+        exchange.getResponse().beforeCommit(() -> {
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            if (status == null || !action.policy().failureStatuses().contains(status.value())) {
+                return Mono.empty();
+            }
+            return store.decide(userId, action, Spend.SPEND).then().onErrorResume(e -> Mono.empty());
+        });
     }
 }

@@ -1,6 +1,7 @@
 package dev.abuseguard.store;
 
 import dev.abuseguard.policy.Action;
+import dev.abuseguard.policy.SpendOn;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,5 +11,13 @@ import reactor.core.publisher.Mono;
 public interface DecisionStore {
 
     /** @param userId a validated user id (see {@code IdentityResolver}) */
-    Mono<Decision> decide(String userId, Action action);
+    Mono<Decision> decide(String userId, Action action, Spend spend);
+
+    /**
+     * The check before a request is forwarded: spends quota at once, or only looks when the action
+     * spends on backend failures ({@code spend-on: failure}).
+     */
+    default Mono<Decision> decide(String userId, Action action) {
+        return decide(userId, action, action.policy().spendOn() == SpendOn.FAILURE ? Spend.PEEK : Spend.CONSUME);
+    }
 }

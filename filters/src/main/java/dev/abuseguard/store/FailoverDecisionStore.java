@@ -39,20 +39,20 @@ public final class FailoverDecisionStore implements DecisionStore {
     }
 
     @Override
-    public Mono<Decision> decide(String userId, Action action) {
-        return shared.decide(userId, action)
+    public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        return shared.decide(userId, action, spend)
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
-                .onErrorResume(error -> fallback(userId, action));
+                .onErrorResume(error -> fallback(userId, action, spend));
     }
 
     public CircuitBreaker.State breakerState() {
         return breaker.getState();
     }
 
-    private Mono<Decision> fallback(String userId, Action action) {
+    private Mono<Decision> fallback(String userId, Action action, Spend spend) {
         return switch (action.policy().onStoreFailure()) {
-            case LOCAL -> local.decide(userId, action);
+            case LOCAL -> local.decide(userId, action, spend);
             case ALLOW -> Mono.just(Decision.unmetered(action.quota().limit()));
             case DENY -> Mono.just(Decision.storeUnavailable(action.quota().limit(), denyRetryAfterMillis));
         };

@@ -39,16 +39,16 @@ public final class InMemoryDecisionStore implements DecisionStore {
     }
 
     @Override
-    public Mono<Decision> decide(String userId, Action action) {
-        return Mono.fromSupplier(() -> decideNow(userId, action));
+    public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        return Mono.fromSupplier(() -> decideNow(userId, action, spend));
     }
 
     /** The decision itself, synchronously: it only touches memory. */
-    public Decision decideNow(String userId, Action action) {
+    public Decision decideNow(String userId, Action action, Spend spend) {
         Decision[] result = new Decision[1];
         users.asMap().compute(userId, (id, state) -> {
             UserState user = state == null ? new UserState() : state;
-            result[0] = user.decide(action, clock.millis(), rules);
+            result[0] = user.decide(action, clock.millis(), rules, spend);
             return user;
         });
         return result[0];
@@ -66,7 +66,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         private long abuseKeptUntil;
         private long keepUntil;
 
-        Decision decide(Action action, long now, ScoringRules rules) {
+        Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
             if (abuse.blockedAt(now)) {
                 return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, abuse.blockRemainingMillis(now),
                         0, abuse.score(), false);
@@ -82,9 +82,14 @@ public final class InMemoryDecisionStore implements DecisionStore {
             Verdict<Object> verdict = strategy.decide(prior, now, action.quota());
             Decision decision;
             if (verdict.allowed()) {
-                strategyStates.put(action.name(), new Entry(type, verdict.state(), now + verdict.stateTtlMillis()));
+                if (spend != Spend.PEEK) {
+                    strategyStates.put(action.name(), new Entry(type, verdict.state(), now + verdict.stateTtlMillis()));
+                }
                 decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
                         verdict.resetAfterMillis(), 0, verdict.delayMillis(), abuse.score(), false);
+            } else if (spend == Spend.SPEND) {
+                decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
+                        verdict.retryAfterMillis(), 0, abuse.score(), false);
             } else {
                 abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
                 abuseKeptUntil = Math.max(now + rules.retentionMillis(),

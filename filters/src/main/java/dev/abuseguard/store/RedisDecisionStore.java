@@ -22,7 +22,7 @@ public final class RedisDecisionStore implements DecisionStore {
     private final Map<StrategyType, DecisionScript> scripts = DecisionScript.all();
     private final ScoringRules rules;
     private final LongSupplier pinnedNow;
-    private final Map<Action, String[]> argsByAction = new ConcurrentHashMap<>();
+    private final Map<Action, String[][]> argsByAction = new ConcurrentHashMap<>();
 
     public RedisDecisionStore(LettuceConnection connection, ScoringRules rules) {
         this(connection, rules, null);
@@ -36,8 +36,8 @@ public final class RedisDecisionStore implements DecisionStore {
     }
 
     @Override
-    public Mono<Decision> decide(String userId, Action action) {
-        String[] args = argsByAction.computeIfAbsent(action, this::scriptArgs);
+    public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        String[] args = argsByAction.computeIfAbsent(action, this::scriptArgs)[spend.ordinal()];
         if (pinnedNow != null) {
             args = args.clone();
             args[NOW] = Long.toString(pinnedNow.getAsLong());
@@ -46,7 +46,16 @@ public final class RedisDecisionStore implements DecisionStore {
                 .map(reply -> toDecision(reply, action));
     }
 
-    private String[] scriptArgs(Action action) {
+    /** The script's arguments for each {@link Spend}, built once per action. */
+    private String[][] scriptArgs(Action action) {
+        String[][] bySpend = new String[Spend.values().length][];
+        for (Spend spend : Spend.values()) {
+            bySpend[spend.ordinal()] = scriptArgs(action, spend);
+        }
+        return bySpend;
+    }
+
+    private String[] scriptArgs(Action action, Spend spend) {
         return new String[] {
                 Long.toString(action.quota().limit()),
                 Long.toString(action.quota().windowMillis()),
@@ -59,7 +68,8 @@ public final class RedisDecisionStore implements DecisionStore {
                 Long.toString(rules.blockDurationMillis()),
                 Long.toString(rules.retentionMillis()),
                 Integer.toString(rules.historySize()),
-                action.name()};
+                action.name(),
+                spend.scriptArg()};
     }
 
     private static Decision toDecision(List<Object> reply, Action action) {

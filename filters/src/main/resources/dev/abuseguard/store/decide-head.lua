@@ -4,13 +4,17 @@
 -- KEYS: 1 abuse record, 2 strategy state, 3 violation history; all three share the hash tag {u:<id>}
 -- ARGV: 1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
 --       6 repeat multiplier %, 7 repeat window ms, 8 block threshold, 9 block duration ms (0 = until lifted),
---       10 retention ms, 11 history size, 12 action
+--       10 retention ms, 11 history size, 12 action, 13 mode: 'consume' (check and spend),
+--       'peek' (check only: spend-on failure, before the backend answers) or 'spend' (spend only: the
+--       backend answered with a failure status; a full quota is no new violation)
 -- Returns {outcome (0 allowed, 1 rate limited, 2 blocked), remaining, reset after ms, retry after ms
 --          (-1: until lifted), delay ms, score, newly blocked (0/1)}
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_delay = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
+local mode = ARGV[13]
+local persist = mode ~= 'peek'
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -4,6 +4,9 @@ local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
   return {0, remaining, reset_after, 0, delay, score, 0}
 end
+if mode == 'spend' then
+  return {1, 0, reset_after, retry_after, 0, score, 0}
+end
 
 local points, percent, repeat_window = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local threshold, block_duration = tonumber(ARGV[8]), tonumber(ARGV[9])

@@ -13,7 +13,9 @@ local function meter_admit(raw, allowed_level, delays)
   end
   local new_level = level + window
   local until_empty = ceil_div(new_level, limit)
-  redis.call('SET', KEYS[2], string.format('%d:%d', now, new_level), 'PX', until_empty)
+  if persist then
+    redis.call('SET', KEYS[2], string.format('%d:%d', now, new_level), 'PX', until_empty)
+  end
   local delay = 0
   if delays then delay = ceil_div(level, limit) end
   return true, math.floor((allowed_level - level) / window), until_empty, 0, delay

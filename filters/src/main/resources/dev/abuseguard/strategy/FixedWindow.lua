@@ -10,6 +10,8 @@ local function decide(raw)
   if count >= limit then
     return false, 0, until_next, until_next, 0
   end
-  redis.call('SET', KEYS[2], string.format('%d:%d', start, count + 1), 'PX', until_next)
+  if persist then
+    redis.call('SET', KEYS[2], string.format('%d:%d', start, count + 1), 'PX', until_next)
+  end
   return true, limit - count - 1, until_next, 0, 0
 end

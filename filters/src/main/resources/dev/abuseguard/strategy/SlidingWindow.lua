@@ -7,7 +7,9 @@ local function decide(raw)
     local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
     return false, 0, tonumber(newest[2]) + window - now, tonumber(oldest[2]) + window - now, 0
   end
-  redis.call('ZADD', KEYS[2], now, string.format('%d:%d', now, count))
-  redis.call('PEXPIRE', KEYS[2], window)
+  if persist then
+    redis.call('ZADD', KEYS[2], now, string.format('%d:%d', now, count))
+    redis.call('PEXPIRE', KEYS[2], window)
+  end
   return true, limit - count - 1, window, 0, 0
 end

@@ -188,6 +188,29 @@ public abstract class DecisionStoreConformance {
     }
 
     @Test
+    void anActionThatSpendsOnFailureCountsOnlyWhatTheBackendRefused() {
+        DecisionStore store = store();
+        Action failedLogin = new Action("failed_login", new ActionPolicy(3, Duration.ofMinutes(15),
+                StrategyType.FIXED_WINDOW, StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.FAILURE,
+                List.of(401, 403)));
+
+        for (int i = 0; i < 10; i++) { // successful logins look, and spend nothing
+            assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 0));
+        }
+        for (long remaining = 2; remaining >= 0; remaining--) {
+            assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
+                    .isEqualTo(allowed(3, remaining, 900_000, 0, 0));
+        }
+        // a failure beyond the quota (a race of concurrent attempts) spends nothing and is no violation
+        assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
+                .isEqualTo(limited(3, 900_000, 900_000, 0, false));
+
+        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(limited(3, 900_000, 900_000, 10, false));
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 10));
+    }
+
+    @Test
     void violationsFurtherApartThanTheRepeatWindowDoNotEscalate() {
         DecisionStore store = store();
         Action daily = action("daily", 1, Duration.ofDays(1), StrategyType.FIXED_WINDOW);

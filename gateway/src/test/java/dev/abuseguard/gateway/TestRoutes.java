@@ -24,6 +24,10 @@ final class TestRoutes {
                     uri: %1$s
                     predicates: [ "Path=/tiny/**" ]
                     filters: [ "AbuseGuard=tiny" ]
+                  - id: login
+                    uri: %1$s
+                    predicates: [ "Path=/auth/login" ]
+                    filters: [ "AbuseGuard=failed_login" ]
                   - id: shaped
                     uri: %1$s
                     predicates: [ "Path=/shaped/**" ]
@@ -37,6 +41,7 @@ final class TestRoutes {
                     payment:       { limit: 5,  window: 1h,  strategy: token-bucket, on-store-failure: deny }
                     tiny:          { limit: 1,  window: 1h,  strategy: token-bucket }
                     shaped:        { limit: 2,  window: 2s,  strategy: leaky-bucket, max-delay: 2s }
+                    failed_login:  { limit: 5,  window: 15m, strategy: fixed-window, spend-on: failure }
                 """.formatted(uri);
     }
 }
