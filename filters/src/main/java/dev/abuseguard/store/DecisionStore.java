@@ -20,4 +20,9 @@ public interface DecisionStore {
     default Mono<Decision> decide(String userId, Action action) {
         return decide(userId, action, action.policy().spendOn() == SpendOn.FAILURE ? Spend.PEEK : Spend.CONSUME);
     }
+
+    /** Which store decides right now, for health and metrics. */
+    default StoreStatus status() {
+        return new StoreStatus("memory", "none", true);
+    }
 }

@@ -46,8 +46,9 @@ public final class FailoverDecisionStore implements DecisionStore {
                 .onErrorResume(error -> fallback(userId, action, spend));
     }
 
-    public CircuitBreaker.State breakerState() {
-        return breaker.getState();
+    @Override
+    public StoreStatus status() {
+        return new StoreStatus("redis", breaker.getState().name(), breaker.getState() == CircuitBreaker.State.CLOSED);
     }
 
     private Mono<Decision> fallback(String userId, Action action, Spend spend) {

@@ -11,9 +11,11 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -40,8 +42,18 @@ public final class LettuceConnection implements AutoCloseable {
         this.connector = connector;
     }
 
+    /**
+     * Reconnect attempts back off from 10 ms to at most 1 s (Lettuce's default grows to 30 s), so a
+     * Redis that comes back is in use again within about a second of the breaker's next probe.
+     */
+    private static ClientResources resources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
     public static LettuceConnection standalone(RedisURI uri, Duration connectTimeout) {
-        ClientResources resources = DefaultClientResources.create();
+        ClientResources resources = resources();
         RedisClient client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
@@ -53,7 +65,7 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     public static LettuceConnection cluster(List<RedisURI> seeds, Duration connectTimeout) {
-        ClientResources resources = DefaultClientResources.create();
+        ClientResources resources = resources();
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())

@@ -112,6 +112,38 @@ public final class RedisServer implements AutoCloseable {
         run("FLUSHALL");
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open, nothing answers, as with a hung host. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a paused server (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Starts the server again on the same port, empty, after {@link #kill()}. */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restart redis-server", e);
+        }
+    }
+
+    private void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " failed with " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the server abruptly, as a crash would (SIGKILL). */
     public void kill() {
         process.destroyForcibly();

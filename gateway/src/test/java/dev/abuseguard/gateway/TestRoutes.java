@@ -28,6 +28,14 @@ final class TestRoutes {
                     uri: %1$s
                     predicates: [ "Path=/auth/login" ]
                     filters: [ "AbuseGuard=failed_login" ]
+                  - id: steady
+                    uri: %1$s
+                    predicates: [ "Path=/steady/**" ]
+                    filters: [ "AbuseGuard=steady" ]
+                  - id: steady-pay
+                    uri: %1$s
+                    predicates: [ "Path=/steady-pay/**" ]
+                    filters: [ "AbuseGuard=steady_pay" ]
                   - id: shaped
                     uri: %1$s
                     predicates: [ "Path=/shaped/**" ]
@@ -41,6 +49,8 @@ final class TestRoutes {
                     payment:       { limit: 5,  window: 1h,  strategy: token-bucket, on-store-failure: deny }
                     tiny:          { limit: 1,  window: 1h,  strategy: token-bucket }
                     shaped:        { limit: 2,  window: 2s,  strategy: leaky-bucket, max-delay: 2s }
+                    steady:        { limit: 1000000, window: 1m, strategy: token-bucket }
+                    steady_pay:    { limit: 1000000, window: 1m, strategy: token-bucket, on-store-failure: deny }
                     failed_login:  { limit: 5,  window: 15m, strategy: fixed-window, spend-on: failure }
                 """.formatted(uri);
     }
