@@ -20,12 +20,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.convert.converter.Converter;
+import dev.abuseguard.strategy.StrategyType;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
@@ -37,6 +40,13 @@ public class AbuseGuardAutoConfiguration {
     @ConditionalOnMissingBean
     Clock abuseGuardClock() {
         return Clock.systemUTC();
+    }
+
+    /** Reads strategy names as operators write them, and names the valid ones when one is wrong. */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, StrategyType> abuseGuardStrategyNames() {
+        return StrategyType::fromConfigName;
     }
 
     @Bean

@@ -26,6 +26,18 @@ public enum StrategyType {
         return algorithm;
     }
 
+    /** The strategy an operator named in routes.yml ({@code token-bucket}; case and '-' / '_' do not matter). */
+    public static StrategyType fromConfigName(String name) {
+        String wanted = name.trim().replace('_', '-').toLowerCase(java.util.Locale.ROOT);
+        for (StrategyType type : values()) {
+            if (type.configName.equals(wanted)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown strategy '" + name + "'; use one of token-bucket, "
+                + "sliding-window, fixed-window, leaky-bucket");
+    }
+
     /** Classpath location of the strategy's Lua script. */
     public String scriptResource() {
         return "/" + algorithm.getClass().getName().replace('.', '/') + ".lua";

@@ -159,6 +159,24 @@ class ContractEndToEndTest {
         backend.verify(2, anyRequestedFor(anyUrl()));
     }
 
+    /**
+     * Netty's HTTP decoder refuses a control character in any header value before a filter runs: a bare
+     * 400 rather than a problem body, kept on purpose so malformed header values never reach a backend.
+     */
+    @Test
+    void aControlCharacterInTheUserIdGets400AndReachesNothing() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /packs/open HTTP/1.1\r\nHost: gw\r\nX-User-Id: a\u0001b\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            assertThat(response).startsWith("HTTP/1.1 400");
+        }
+        assertThat(redis.keys("*")).isEmpty();
+        backend.verify(0, anyRequestedFor(anyUrl()));
+    }
+
     static Stream<Arguments> badRequests() {
         return Stream.of(
                 bad("no user id", "/packs/open", h -> { }, "X-User-Id"),
@@ -168,6 +186,8 @@ class ContractEndToEndTest {
                 bad("id with a space", "/packs/open", h -> h.set("X-User-Id", "a b"), "X-User-Id"),
                 bad("129-character id", "/packs/open", h -> h.set("X-User-Id", "a".repeat(129)), "X-User-Id"),
                 bad("1 KB id", "/packs/open", h -> h.set("X-User-Id", "a".repeat(1024)), "X-User-Id"),
+                bad("64 KB id", "/packs/open", h -> h.set("X-User-Id", "a".repeat(64 * 1024)), "X-User-Id"),
+                bad("escaped CR LF in id", "/packs/open", h -> h.set("X-User-Id", "a\\r\\nSET"), "X-User-Id"),
                 bad("non-ASCII id", "/packs/open", h -> h.set("X-User-Id", "\u00e9l\u00e8ve"), "X-User-Id"),
                 bad("duplicated id header", "/packs/open", h -> h.addAll("X-User-Id", java.util.List.of("a", "b")),
                         "X-User-Id"),

@@ -1,0 +1,50 @@
+package dev.abuseguard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.abuseguard.testsupport.RedisServer;
+import org.junit.jupiter.api.Test;
+
+/** A bad routes.yml stops the gateway at start-up with a message naming the field. */
+class StartupValidationTest {
+
+    private static final int NO_REDIS = RedisServer.freePort();
+
+    private static String routes(String actionLine, String filter) {
+        return """
+                spring.cloud.gateway.server.webflux.routes:
+                  - id: packs
+                    uri: http://127.0.0.1:9
+                    predicates: [ "Path=/packs/**" ]
+                    filters: [ "%s" ]
+                abuse-guard:
+                  actions:
+                    %s
+                """.formatted(filter, actionLine);
+    }
+
+    @Test
+    void aNonPositiveLimitNamesTheField() {
+        assertThatThrownBy(() -> GatewayApp.start(routes(
+                "pack_create: { limit: 0, window: 1h, strategy: token-bucket }", "AbuseGuard=pack_create"), NO_REDIS))
+                .hasStackTraceContaining("on field 'actions[pack_create].limit': rejected value [0]")
+                .hasStackTraceContaining("must be greater than 0");
+    }
+
+    @Test
+    void anUnknownStrategyNamesTheField() {
+        assertThatThrownBy(() -> GatewayApp.start(routes(
+                "pack_create: { limit: 5, window: 1h, strategy: token-bukket }", "AbuseGuard=pack_create"), NO_REDIS))
+                // Boot prints map keys in canonical form (no '_') and adds the file's line and column
+                .hasStackTraceContaining("abuse-guard.actions.packcreate.strategy")
+                .hasStackTraceContaining("unknown strategy 'token-bukket'; use one of token-bucket");
+    }
+
+    @Test
+    void aRouteNamingAnUndefinedActionNamesTheRouteAndTheAction() {
+        assertThatThrownBy(() -> GatewayApp.start(routes(
+                "pack_create: { limit: 5, window: 1h, strategy: token-bucket }", "AbuseGuard=pack_creat"), NO_REDIS))
+                .hasStackTraceContaining("routes[id=packs]")
+                .hasStackTraceContaining("'pack_creat', which is not defined under abuse-guard.actions");
+    }
+}
