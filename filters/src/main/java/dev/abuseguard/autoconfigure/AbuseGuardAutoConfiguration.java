@@ -1,9 +1,8 @@
 package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
-import dev.abuseguard.filter.IdentityResolver;
 import dev.abuseguard.policy.AbuseGuardProperties;
-import dev.abuseguard.policy.ActionPolicies;
+import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.store.DecisionStore;
 import dev.abuseguard.store.FailoverDecisionStore;
 import dev.abuseguard.store.InMemoryDecisionStore;
@@ -18,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
@@ -26,7 +26,11 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.ConfigurableEnvironment;
+import jakarta.validation.Validation;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.core.convert.converter.Converter;
 import dev.abuseguard.strategy.StrategyType;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,13 +54,14 @@ public class AbuseGuardAutoConfiguration {
     }
 
     @Bean
-    ActionPolicies abuseGuardActionPolicies(AbuseGuardProperties properties) {
-        return new ActionPolicies(properties.actions());
+    LivePolicies abuseGuardLivePolicies(AbuseGuardProperties properties) {
+        return new LivePolicies(properties);
     }
 
+    /** Store settings ({@code abuse-guard.store.*}) take effect at start-up; the rest also on refresh. */
     @Bean
-    InMemoryDecisionStore inMemoryDecisionStore(AbuseGuardProperties properties, Clock clock) {
-        return new InMemoryDecisionStore(clock, properties.abuse().rules(), properties.store().memory().maxUsers());
+    InMemoryDecisionStore inMemoryDecisionStore(AbuseGuardProperties properties, LivePolicies policies, Clock clock) {
+        return new InMemoryDecisionStore(clock, policies::rules, properties.store().memory().maxUsers());
     }
 
     @Bean(destroyMethod = "close")
@@ -68,8 +73,8 @@ public class AbuseGuardAutoConfiguration {
 
     @Bean
     @Primary
-    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, InMemoryDecisionStore memory,
-                                          ObjectProvider<LettuceConnection> redis) {
+    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
+                                          InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis) {
         LettuceConnection connection = redis.getIfAvailable();
         if (connection == null) {
             return memory;
@@ -85,25 +90,32 @@ public class AbuseGuardAutoConfiguration {
                 .build());
         TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
                 .timeoutDuration(settings.timeout()).cancelRunningFuture(true).build());
-        return new FailoverDecisionStore(new RedisDecisionStore(connection, properties.abuse().rules()), memory,
+        return new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory,
                 breaker, timeLimiter);
     }
 
     /** Fails start-up on a route whose AbuseGuard arguments name an undefined action. */
     @Bean
-    SmartInitializingSingleton abuseGuardRouteCheck(GatewayProperties gateway, AbuseGuardGatewayFilterFactory guard) {
+    SmartInitializingSingleton abuseGuardRouteCheck(GatewayProperties gateway, AbuseGuardGatewayFilterFactory guard,
+                                                    LivePolicies policies) {
         return () -> gateway.getRoutes().forEach(route -> route.getFilters().stream()
                 .filter(filter -> guard.name().equals(filter.getName()))
-                .forEach(filter -> guard.validate(route.getId(), filter.getArgs())));
+                .forEach(filter -> guard.validate(route.getId(), filter.getArgs(), policies.current())));
     }
 
     @Bean
-    AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(AbuseGuardProperties properties,
-                                                                  ActionPolicies policies, DecisionStore store,
+    AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store,
                                                                   ObjectProvider<JsonMapper> json) {
-        IdentityResolver identity = new IdentityResolver(properties.identity().header(),
-                properties.identity().pattern());
-        return new AbuseGuardGatewayFilterFactory(policies, properties.actionHeader(), identity, store,
-                json.getIfAvailable(JsonMapper::new));
+        return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new));
+    }
+
+    @Bean
+    @ConditionalOnClass(EnvironmentChangeEvent.class)
+    ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
+                                                                  LivePolicies policies,
+                                                                  AbuseGuardGatewayFilterFactory filters,
+                                                                  ObjectProvider<jakarta.validation.Validator> validator) {
+        return new ConfigurationRefreshGuard(environment, policies, filters, new SpringValidatorAdapter(
+                validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.abuseguard.filter;
 
-import dev.abuseguard.policy.ActionPolicies;
+import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.store.DecisionStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class AbuseGuardGatewayFilterFactory
         extends AbstractGatewayFilterFactory<AbuseGuardGatewayFilterFactory.Config> {
 
-    private final ActionPolicies policies;
-    private final String actionHeader;
-    private final IdentityResolver identity;
+    private final LivePolicies policies;
     private final DecisionStore store;
     private final ProblemResponses problems;
 
-    public AbuseGuardGatewayFilterFactory(ActionPolicies policies, String actionHeader, IdentityResolver identity,
-                                          DecisionStore store, JsonMapper json) {
+    public AbuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json) {
         super(Config.class);
         this.policies = policies;
-        this.actionHeader = actionHeader;
-        this.identity = identity;
         this.store = store;
         this.problems = new ProblemResponses(json);
     }
@@ -38,19 +34,25 @@ public class AbuseGuardGatewayFilterFactory
         return List.of("actions");
     }
 
+    /** Builds a route's filter from the configuration in force; routes are built again after a refresh. */
     @Override
     public GatewayFilter apply(Config config) {
-        RouteActions actions = RouteActions.of(config.getActions(), config.getDefaultAction(), actionHeader, policies);
+        LivePolicies.Snapshot inForce = policies.current();
+        AbuseGuardProperties properties = inForce.properties();
+        RouteActions actions = RouteActions.of(config.getActions(), config.getDefaultAction(),
+                properties.actionHeader(), inForce.actions());
+        IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern());
         return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems);
     }
 
     /**
-     * Checks one route's AbuseGuard arguments as written in the route definition, so that a route
-     * naming an undefined action stops the application at start-up instead of leaving it without routes.
+     * Checks one route's AbuseGuard arguments as written in the route definition against a
+     * configuration, so that a route naming an undefined action stops the application at start-up (or
+     * is refused on refresh) instead of leaving it without routes.
      *
      * @throws IllegalStateException naming the route and the argument
      */
-    public void validate(String routeId, Map<String, String> args) {
+    public void validate(String routeId, Map<String, String> args, LivePolicies.Snapshot configuration) {
         List<String> actions = new ArrayList<>();
         String defaultAction = null;
         for (Map.Entry<String, String> arg : args.entrySet()) {
@@ -62,7 +64,7 @@ public class AbuseGuardGatewayFilterFactory
             }
         }
         try {
-            RouteActions.of(actions, defaultAction, actionHeader, policies);
+            RouteActions.of(actions, defaultAction, configuration.properties().actionHeader(), configuration.actions());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("spring.cloud.gateway.server.webflux.routes[id=" + routeId + "]: "
                     + e.getMessage(), e);

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,10 +25,11 @@ import reactor.core.publisher.Mono;
 public final class InMemoryDecisionStore implements DecisionStore {
 
     private final Clock clock;
-    private final ScoringRules rules;
+    private final Supplier<ScoringRules> rules;
     private final Cache<String, UserState> users;
 
-    public InMemoryDecisionStore(Clock clock, ScoringRules rules, long maxUsers) {
+    /** @param rules the scoring rules in force (they may change on a configuration refresh) */
+    public InMemoryDecisionStore(Clock clock, Supplier<ScoringRules> rules, long maxUsers) {
         this.clock = clock;
         this.rules = rules;
         this.users = Caffeine.newBuilder()
@@ -48,7 +50,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         Decision[] result = new Decision[1];
         users.asMap().compute(userId, (id, state) -> {
             UserState user = state == null ? new UserState() : state;
-            result[0] = user.decide(action, clock.millis(), rules, spend);
+            result[0] = user.decide(action, clock.millis(), rules.get(), spend);
             return user;
         });
         return result[0];
@@ -76,14 +78,17 @@ public final class InMemoryDecisionStore implements DecisionStore {
             }
             StrategyType type = action.policy().strategy();
             Entry entry = strategyStates.get(action.name());
-            Object prior = entry != null && entry.type == type && entry.expiresAt > now ? entry.state : null;
+            // a changed strategy or window starts afresh: the old state means something else
+            Object prior = entry != null && entry.type == type && entry.windowMillis == action.quota().windowMillis()
+                    && entry.expiresAt > now ? entry.state : null;
             @SuppressWarnings("unchecked")
             RateLimitStrategy<Object> strategy = (RateLimitStrategy<Object>) type.algorithm();
             Verdict<Object> verdict = strategy.decide(prior, now, action.quota());
             Decision decision;
             if (verdict.allowed()) {
                 if (spend != Spend.PEEK) {
-                    strategyStates.put(action.name(), new Entry(type, verdict.state(), now + verdict.stateTtlMillis()));
+                    strategyStates.put(action.name(), new Entry(type, action.quota().windowMillis(), verdict.state(),
+                            now + verdict.stateTtlMillis()));
                 }
                 decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
                         verdict.resetAfterMillis(), 0, verdict.delayMillis(), abuse.score(), false);
@@ -106,7 +111,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         }
     }
 
-    private record Entry(StrategyType type, Object state, long expiresAt) {
+    private record Entry(StrategyType type, long windowMillis, Object state, long expiresAt) {
     }
 
     private final class KeepUntil implements Expiry<String, UserState> {

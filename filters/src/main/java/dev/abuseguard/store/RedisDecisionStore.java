@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,16 +21,21 @@ public final class RedisDecisionStore implements DecisionStore {
 
     private final RedisScripts redis;
     private final Map<StrategyType, DecisionScript> scripts = DecisionScript.all();
-    private final ScoringRules rules;
+    private final Supplier<ScoringRules> rules;
     private final LongSupplier pinnedNow;
-    private final Map<Action, String[][]> argsByAction = new ConcurrentHashMap<>();
+    private final Map<Action, ScriptArgs> argsByAction = new ConcurrentHashMap<>();
 
-    public RedisDecisionStore(LettuceConnection connection, ScoringRules rules) {
+    /** The script's arguments for one action, for each {@link Spend}, under the scoring rules they were built for. */
+    private record ScriptArgs(ScoringRules rules, String[][] bySpend) {
+    }
+
+    /** @param rules the scoring rules in force (they may change on a configuration refresh) */
+    public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules) {
         this(connection, rules, null);
     }
 
     /** @param pinnedNow the time to decide at, for tests; {@code null} takes Redis server time */
-    public RedisDecisionStore(LettuceConnection connection, ScoringRules rules, LongSupplier pinnedNow) {
+    public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules, LongSupplier pinnedNow) {
         this.redis = new RedisScripts(connection);
         this.rules = rules;
         this.pinnedNow = pinnedNow;
@@ -37,25 +43,31 @@ public final class RedisDecisionStore implements DecisionStore {
 
     @Override
     public Mono<Decision> decide(String userId, Action action, Spend spend) {
-        String[] args = argsByAction.computeIfAbsent(action, this::scriptArgs)[spend.ordinal()];
+        ScoringRules inForce = rules.get();
+        ScriptArgs prepared = argsByAction.get(action);
+        if (prepared == null || prepared.rules() != inForce) {
+            prepared = new ScriptArgs(inForce, scriptArgs(action, inForce));
+            argsByAction.put(action, prepared);
+        }
+        String[] args = prepared.bySpend()[spend.ordinal()];
         if (pinnedNow != null) {
             args = args.clone();
             args[NOW] = Long.toString(pinnedNow.getAsLong());
         }
-        return redis.run(scripts.get(action.policy().strategy()), UserKeys.forDecision(userId, action.name()), args)
+        return redis.run(scripts.get(action.policy().strategy()), UserKeys.forDecision(userId, action), args)
                 .map(reply -> toDecision(reply, action));
     }
 
     /** The script's arguments for each {@link Spend}, built once per action. */
-    private String[][] scriptArgs(Action action) {
+    private static String[][] scriptArgs(Action action, ScoringRules rules) {
         String[][] bySpend = new String[Spend.values().length][];
         for (Spend spend : Spend.values()) {
-            bySpend[spend.ordinal()] = scriptArgs(action, spend);
+            bySpend[spend.ordinal()] = scriptArgs(action, rules, spend);
         }
         return bySpend;
     }
 
-    private String[] scriptArgs(Action action, Spend spend) {
+    private static String[] scriptArgs(Action action, ScoringRules rules, Spend spend) {
         return new String[] {
                 Long.toString(action.quota().limit()),
                 Long.toString(action.quota().windowMillis()),

@@ -1,5 +1,7 @@
 package dev.abuseguard.store;
 
+import dev.abuseguard.policy.Action;
+
 /**
  * Redis key names of one user. Every key carries the hash tag {@code {u:<id>}} so that one user's
  * decision is one script on one cluster slot. Ids reach here validated ({@code IdentityResolver}
@@ -12,9 +14,14 @@ final class UserKeys {
     private UserKeys() {
     }
 
-    /** KEYS of the decision script: abuse record, strategy state of the action, violation history. */
-    static String[] forDecision(String userId, String action) {
+    /**
+     * KEYS of the decision script: abuse record, strategy state of the action, violation history. The
+     * state key names the strategy and the window, so a refresh that changes either starts afresh
+     * while unchanged actions keep their state.
+     */
+    static String[] forDecision(String userId, Action action) {
         String base = PREFIX + userId + "}:";
-        return new String[] {base + "abuse", base + "s:" + action, base + "violations"};
+        return new String[] {base + "abuse", base + "s:" + action.name() + ":" + action.policy().strategy().code()
+                + action.quota().windowMillis(), base + "violations"};
     }
 }

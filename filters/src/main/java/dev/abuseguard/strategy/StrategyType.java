@@ -22,6 +22,11 @@ public enum StrategyType {
         return configName;
     }
 
+    /** One letter for key names: t, s, f or l. */
+    public char code() {
+        return configName.charAt(0);
+    }
+
     public RateLimitStrategy<?> algorithm() {
         return algorithm;
     }

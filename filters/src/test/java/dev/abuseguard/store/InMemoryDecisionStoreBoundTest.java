@@ -17,7 +17,7 @@ class InMemoryDecisionStoreBoundTest {
 
     @Test
     void aFloodOfDistinctUsersNeverGrowsTheStorePastItsBound() {
-        InMemoryDecisionStore store = new InMemoryDecisionStore(clock, ScoringRules.defaults(), 10_000);
+        InMemoryDecisionStore store = new InMemoryDecisionStore(clock, ScoringRules::defaults, 10_000);
         Action packCreate = new Action("pack_create", ActionPolicy.of(5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET));
 
         long largest = 0;
@@ -34,7 +34,7 @@ class InMemoryDecisionStoreBoundTest {
 
     @Test
     void aUserWhoseStateIsFreshAgainLeavesTheStore() {
-        InMemoryDecisionStore store = new InMemoryDecisionStore(clock, ScoringRules.defaults(), 10_000);
+        InMemoryDecisionStore store = new InMemoryDecisionStore(clock, ScoringRules::defaults, 10_000);
         Action api = new Action("api_call", ActionPolicy.of(100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET));
         for (int i = 0; i < 100; i++) {
             store.decideNow("user-" + i, api, Spend.CONSUME);

@@ -6,6 +6,6 @@ class InMemoryDecisionStoreConformanceTest extends DecisionStoreConformance {
 
     @Override
     protected DecisionStore store(ScoringRules rules) {
-        return new InMemoryDecisionStore(clock, rules, 10_000);
+        return new InMemoryDecisionStore(clock, () -> rules, 10_000);
     }
 }

@@ -26,13 +26,13 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
         LettuceConnection connection = LettuceConnection.standalone(
                 RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
         connections.add(connection);
-        return new RedisDecisionStore(connection, rules, clock::millis);
+        return new RedisDecisionStore(connection, () -> rules, clock::millis);
     }
 
     @AfterEach
     void everyKeyHasATimeToLiveAndSharesTheUsersHashTag() {
         for (String key : redis.keys("*")) {
-            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|s:[a-z_]+)");
+            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|s:[a-z_]+:[tsfl][0-9]+)");
             long ttl = Long.parseLong(redis.run("PTTL", key).get(0));
             assertThat(ttl).as("TTL of %s", key).isPositive();
         }

@@ -20,20 +20,23 @@ import org.springframework.web.reactive.function.client.WebClient;
 final class GatewayApp implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private final Path routesFile;
 
-    private GatewayApp(ConfigurableApplicationContext context) {
+    private GatewayApp(ConfigurableApplicationContext context, Path routesFile) {
         this.context = context;
+        this.routesFile = routesFile;
     }
 
     static GatewayApp start(String routesYaml, int redisPort, String... extraArgs) {
+        Path routesFile = write(routesYaml);
         List<String> args = new ArrayList<>(List.of(
-                "--ROUTES_FILE=" + write(routesYaml),
+                "--ROUTES_FILE=" + routesFile,
                 "--server.port=0",
                 "--spring.data.redis.host=127.0.0.1",
                 "--spring.data.redis.port=" + redisPort));
         args.addAll(List.of(extraArgs));
         return new GatewayApp(new SpringApplicationBuilder(AbuseGuardApplication.class)
-                .run(args.toArray(String[]::new)));
+                .run(args.toArray(String[]::new)), routesFile);
     }
 
     private static Path write(String routesYaml) {
@@ -42,6 +45,15 @@ final class GatewayApp implements AutoCloseable {
             Files.writeString(file, routesYaml);
             file.toFile().deleteOnExit();
             return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites the routes file the gateway was started with, as an operator edits it. */
+    void rewriteRoutes(String routesYaml) {
+        try {
+            Files.writeString(routesFile, routesYaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

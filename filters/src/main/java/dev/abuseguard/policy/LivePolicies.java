@@ -1,0 +1,37 @@
+package dev.abuseguard.policy;
+
+import dev.abuseguard.abuse.ScoringRules;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The configuration in force: one immutable snapshot, replaced whole when an operator refreshes a valid
+ * configuration. The only mutable reference in the library, so that limits change without a restart.
+ */
+public final class LivePolicies {
+
+    /** Everything under {@code abuse-guard}, with what is derived from it built once. */
+    public record Snapshot(AbuseGuardProperties properties, ActionPolicies actions, ScoringRules rules) {
+
+        public static Snapshot of(AbuseGuardProperties properties) {
+            return new Snapshot(properties, new ActionPolicies(properties.actions()), properties.abuse().rules());
+        }
+    }
+
+    private final AtomicReference<Snapshot> current;
+
+    public LivePolicies(AbuseGuardProperties initial) {
+        this.current = new AtomicReference<>(Snapshot.of(initial));
+    }
+
+    public Snapshot current() {
+        return current.get();
+    }
+
+    public ScoringRules rules() {
+        return current.get().rules();
+    }
+
+    public void replace(AbuseGuardProperties next) {
+        current.set(Snapshot.of(next));
+    }
+}

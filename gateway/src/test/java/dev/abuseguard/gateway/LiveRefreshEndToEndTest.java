@@ -1,0 +1,123 @@
+package dev.abuseguard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.abuseguard.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * An operator edits routes.yml and refreshes: new limits and routes apply without a restart, the counters
+ * of unchanged actions keep their state, and a bad configuration is refused whole.
+ */
+class LiveRefreshEndToEndTest {
+
+    private static final RedisServer redis = RedisServer.shared();
+    private WireMockServer backend;
+    private GatewayApp gateway;
+    private WebTestClient client;
+
+    private String routes(String packCreate, String extraRoute) {
+        return """
+                spring.cloud.gateway.server.webflux.routes:
+                  - id: packs
+                    uri: http://127.0.0.1:%1$d
+                    predicates: [ "Path=/packs/**" ]
+                    filters: [ "AbuseGuard=pack_create" ]
+                  - id: payments
+                    uri: http://127.0.0.1:%1$d
+                    predicates: [ "Path=/payments/**" ]
+                    filters: [ "AbuseGuard=payment" ]
+                %2$s
+                abuse-guard:
+                  actions:
+                    pack_create: %3$s
+                    payment:     { limit: 5, window: 1h, strategy: token-bucket }
+                """.formatted(backend.port(), extraRoute, packCreate);
+    }
+
+    @BeforeEach
+    void start() {
+        redis.flushAll();
+        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        backend.start();
+        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        gateway = GatewayApp.start(routes("{ limit: 5, window: 1h, strategy: token-bucket }", ""), redis.port(),
+                "--abuse-guard.store.redis.timeout=2s");
+        client = gateway.client();
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        backend.stop();
+    }
+
+    private WebTestClient.ResponseSpec get(String path, String user) {
+        return client.get().uri(path).header("X-User-Id", user).exchange();
+    }
+
+    private WebTestClient.ResponseSpec refresh() {
+        return client.post().uri("/actuator/refresh").exchange();
+    }
+
+    @Test
+    void aNewLimitAndANewRouteApplyAtOnceAndUnchangedCountersKeepTheirState() {
+        get("/packs/open", "alice").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Remaining", "4");
+        get("/payments/pay", "bob").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Remaining", "4");
+        get("/payments/pay", "bob").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Remaining", "3");
+
+        gateway.rewriteRoutes(routes("{ limit: 8, window: 1h, strategy: token-bucket }", """
+                  - id: cards
+                    uri: http://127.0.0.1:%d
+                    predicates: [ "Path=/cards/**" ]
+                    filters: [ "AbuseGuard=payment" ]
+                """.formatted(backend.port())));
+        refresh().expectStatus().isOk();
+
+        get("/packs/open", "alice").expectStatus().isOk()
+                .expectHeader().valueEquals("X-RateLimit-Limit", "8")
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "6"); // alice's first request still counts
+        get("/payments/pay", "bob").expectStatus().isOk()
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "2");
+        get("/cards/1", "bob").expectStatus().isOk()
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "1");
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedWholeAndTheLimitsInForceStay() {
+        get("/packs/open", "carol").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "5");
+
+        gateway.rewriteRoutes(routes("{ limit: 0, window: 1h, strategy: token-bucket }", """
+                  - id: cards
+                    uri: http://127.0.0.1:%d
+                    predicates: [ "Path=/cards/**" ]
+                    filters: [ "AbuseGuard=payment" ]
+                """.formatted(backend.port())));
+        refresh().expectStatus().is5xxServerError();
+
+        get("/packs/open", "carol").expectStatus().isOk()
+                .expectHeader().valueEquals("X-RateLimit-Limit", "5")
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "3");
+        get("/cards/1", "carol").expectStatus().isNotFound(); // the new route came with the bad limit: refused too
+
+        gateway.rewriteRoutes(routes("{ limit: 5, window: 1h, strategy: token-bucket }", """
+                  - id: cards
+                    uri: http://127.0.0.1:%d
+                    predicates: [ "Path=/cards/**" ]
+                    filters: [ "AbuseGuard=pack_creat" ]
+                """.formatted(backend.port())));
+        refresh().expectStatus().is5xxServerError();
+        get("/cards/1", "carol").expectStatus().isNotFound();
+
+        gateway.rewriteRoutes(routes("{ limit: 6, window: 1h, strategy: token-bucket }", ""));
+        refresh().expectStatus().isOk();
+        get("/packs/open", "carol").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "6");
+    }
+}
