@@ -1,6 +1,7 @@
 package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
+import dev.abuseguard.filter.UserIdKeyResolver;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.store.DecisionStore;
@@ -107,6 +108,13 @@ public class AbuseGuardAutoConfiguration {
     AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store,
                                                                   ObjectProvider<JsonMapper> json) {
         return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new));
+    }
+
+    /** For routes on Spring Cloud Gateway's own limiter: {@code key-resolver: "#{@userIdKeyResolver}"}. */
+    @Bean
+    @ConditionalOnMissingBean(name = "userIdKeyResolver")
+    UserIdKeyResolver userIdKeyResolver(LivePolicies policies) {
+        return new UserIdKeyResolver(policies);
     }
 
     @Bean
