@@ -4,7 +4,25 @@ import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.UserIdKeyResolver;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.abuse.AbuseEvents;
+import dev.abuseguard.abuse.AbuseRegistry;
+import dev.abuseguard.abuse.AuditTrail;
+import dev.abuseguard.abuse.EventType;
+import dev.abuseguard.abuse.WebhookAlerts;
 import dev.abuseguard.store.DecisionStore;
+import dev.abuseguard.store.InMemoryAbuseRegistry;
+import dev.abuseguard.store.InMemoryAuditTrail;
+import dev.abuseguard.store.ObservedDecisionStore;
+import dev.abuseguard.store.RedisAbuseRegistry;
+import dev.abuseguard.store.RedisAuditTrail;
+import dev.abuseguard.store.SharedAbuseRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.web.reactive.function.client.WebClient;
 import dev.abuseguard.store.FailoverDecisionStore;
 import dev.abuseguard.store.InMemoryDecisionStore;
 import dev.abuseguard.store.LettuceConnection;
@@ -25,6 +43,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -37,7 +56,8 @@ import dev.abuseguard.strategy.StrategyType;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
-@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+// before the gateway's own configuration: its fallback KeyResolver steps back for userIdKeyResolver
+@AutoConfiguration(after = DataRedisAutoConfiguration.class, before = GatewayAutoConfiguration.class)
 @EnableConfigurationProperties(AbuseGuardProperties.class)
 public class AbuseGuardAutoConfiguration {
 
@@ -73,15 +93,9 @@ public class AbuseGuardAutoConfiguration {
     }
 
     @Bean
-    @Primary
-    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
-                                          InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis) {
-        LettuceConnection connection = redis.getIfAvailable();
-        if (connection == null) {
-            return memory;
-        }
+    CircuitBreaker abuseGuardRedisBreaker(AbuseGuardProperties properties) {
         AbuseGuardProperties.Redis settings = properties.store().redis();
-        CircuitBreaker breaker = CircuitBreaker.of("abuse-guard-redis", CircuitBreakerConfig.custom()
+        return CircuitBreaker.of("abuse-guard-redis", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.slidingWindowSize())
                 .minimumNumberOfCalls(settings.minimumNumberOfCalls())
@@ -89,10 +103,69 @@ public class AbuseGuardAutoConfiguration {
                 .waitDurationInOpenState(settings.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
                 .build());
-        TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(settings.timeout()).cancelRunningFuture(true).build());
-        return new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory,
-                breaker, timeLimiter);
+    }
+
+    @Bean
+    AuditTrail abuseGuardAuditTrail(AbuseGuardProperties properties, LivePolicies policies,
+                                    ObjectProvider<LettuceConnection> redis) {
+        LettuceConnection connection = redis.getIfAvailable();
+        return connection == null ? new InMemoryAuditTrail(properties.audit().maxLength())
+                : new RedisAuditTrail(connection, policies, properties.audit().maxLength());
+    }
+
+    @Bean
+    AbuseRegistry abuseGuardRegistry(LivePolicies policies, InMemoryDecisionStore memory, Clock clock,
+                                     ObjectProvider<LettuceConnection> redis) {
+        InMemoryAbuseRegistry local = new InMemoryAbuseRegistry(memory, policies, clock);
+        LettuceConnection connection = redis.getIfAvailable();
+        return connection == null ? local
+                : new SharedAbuseRegistry(new RedisAbuseRegistry(connection, policies, clock), local);
+    }
+
+    @Bean(destroyMethod = "close")
+    WebhookAlerts abuseGuardAlerts(AbuseGuardProperties properties, ObjectProvider<WebClient.Builder> web,
+                                   ObjectProvider<MeterRegistry> meters) {
+        AbuseGuardProperties.Alerts alerts = properties.alerts();
+        Retry retry = Retry.of("abuse-guard-alerts", RetryConfig.custom()
+                .maxAttempts(alerts.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(alerts.initialBackoff(), 2))
+                .build());
+        return WebhookAlerts.to(alerts.webhookUrl(), web.getIfAvailable(WebClient::builder).build(), retry,
+                alerts.queueSize(), meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    AbuseEvents abuseGuardEvents(AuditTrail trail, WebhookAlerts alerts, Clock clock) {
+        return new AbuseEvents(trail, alerts, clock);
+    }
+
+    @Bean
+    @Primary
+    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
+                                          InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
+                                          CircuitBreaker breaker, AbuseEvents events,
+                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock) {
+        MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
+        LettuceConnection connection = redis.getIfAvailable();
+        DecisionStore deciding = memory;
+        if (connection != null) {
+            TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                    .timeoutDuration(properties.store().redis().timeout()).cancelRunningFuture(true).build());
+            deciding = new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory, breaker,
+                    timeLimiter, meters);
+            breaker.getEventPublisher().onStateTransition(event -> {
+                CircuitBreaker.State to = event.getStateTransition().getToState();
+                if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.CLOSED) {
+                    events.store(to == CircuitBreaker.State.OPEN ? EventType.FAILOVER : EventType.RECOVERY,
+                            "breaker " + event.getStateTransition());
+                }
+            });
+        }
+        DecisionStore observed = new ObservedDecisionStore(deciding, events, meters, policies, clock);
+        Gauge.builder("abuseguard.store.shared.deciding", observed, store -> store.status().storeDeciding() ? 1 : 0)
+                .description("1 while the shared store (Redis) decides, 0 while actions fall back")
+                .tag("store", observed.status().store()).register(meters);
+        return observed;
     }
 
     /** Fails start-up on a route whose AbuseGuard arguments name an undefined action. */

@@ -27,7 +27,10 @@ public record AbuseGuardProperties(
                 message = "action names use lower-case letters, digits, '_' and '-'") String,
                 @Valid @NotNull ActionPolicy> actions,
         @DefaultValue @Valid @NotNull Abuse abuse,
-        @DefaultValue @Valid @NotNull Store store) {
+        @DefaultValue @Valid @NotNull Store store,
+        @DefaultValue @Valid @NotNull Audit audit,
+        @DefaultValue @Valid @NotNull Alerts alerts,
+        @DefaultValue @Valid @NotNull Admin admin) {
 
     public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
 
@@ -71,6 +74,30 @@ public record AbuseGuardProperties(
         public ScoringRules rules() {
             return new ScoringRules(points, Math.round(repeatMultiplier * 100), repeatWindow.toMillis(),
                     blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize);
+        }
+    }
+
+    /** The audit trail: a Redis stream (or memory) of bounded length. */
+    public record Audit(@DefaultValue("10000") @Min(100) int maxLength) {
+    }
+
+    /** Alerts on new blocks, POSTed to a webhook (Discord-compatible body); off without a URL. */
+    public record Alerts(
+            java.net.URI webhookUrl,
+            @DefaultValue("5") @Min(1) int maxAttempts,
+            @DefaultValue("500ms") @NotNull Duration initialBackoff,
+            @DefaultValue("1000") @Min(1) int queueSize) {
+    }
+
+    /**
+     * The admin API's bearer token ({@code ABUSE_GUARD_ADMIN_TOKEN}); without one every admin call is refused.
+     * {@code label} names the token's holder in the audit trail.
+     */
+    public record Admin(@DefaultValue("") String token, @DefaultValue("admin") @NotBlank String label) {
+
+        @Override
+        public String toString() {
+            return "Admin[token=" + (token.isEmpty() ? "" : "***") + ", label=" + label + "]";
         }
     }
 

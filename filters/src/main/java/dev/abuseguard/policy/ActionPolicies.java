@@ -19,6 +19,10 @@ public final class ActionPolicies {
         return Optional.ofNullable(byName.get(name));
     }
 
+    public java.util.Collection<Action> all() {
+        return byName.values();
+    }
+
     /** Names in a stable order, for error messages. */
     public String names() {
         return String.join(", ", new TreeMap<>(byName).keySet());

@@ -5,6 +5,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,12 +29,18 @@ public final class FailoverDecisionStore implements DecisionStore {
     private final TimeLimiter timeLimiter;
     private final long denyRetryAfterMillis;
 
+    private final Timer sharedLatency;
+
     public FailoverDecisionStore(DecisionStore shared, DecisionStore local, CircuitBreaker breaker,
-                                 TimeLimiter timeLimiter) {
+                                 TimeLimiter timeLimiter, MeterRegistry meters) {
         this.shared = shared;
         this.local = local;
         this.breaker = breaker;
         this.timeLimiter = timeLimiter;
+        this.sharedLatency = Timer.builder("abuseguard.redis.latency")
+                .description("Time of one decision on Redis, as the gateway waits for it").register(meters);
+        Gauge.builder("abuseguard.redis.breaker.state", breaker, b -> b.getState().getOrder())
+                .description("Circuit breaker state: 0 closed, 1 open, 2 half-open (Resilience4j order)").register(meters);
         this.denyRetryAfterMillis = Math.max(1000, breaker.getCircuitBreakerConfig()
                 .getWaitIntervalFunctionInOpenState().apply(1));
         breaker.getEventPublisher().onStateTransition(event -> log.warn(
@@ -40,7 +50,11 @@ public final class FailoverDecisionStore implements DecisionStore {
 
     @Override
     public Mono<Decision> decide(String userId, Action action, Spend spend) {
-        return shared.decide(userId, action, spend)
+        return Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    return shared.decide(userId, action, spend)
+                            .doFinally(signal -> sharedLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                })
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .onErrorResume(error -> fallback(userId, action, spend));

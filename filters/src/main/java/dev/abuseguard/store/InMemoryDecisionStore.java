@@ -6,12 +6,18 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.abuseguard.abuse.AbuseRecord;
 import dev.abuseguard.abuse.AbuseScoring;
 import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.abuse.UserHistory;
+import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.abuse.Violation;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.strategy.RateLimitStrategy;
 import dev.abuseguard.strategy.StrategyType;
 import dev.abuseguard.strategy.Verdict;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -56,6 +62,43 @@ public final class InMemoryDecisionStore implements DecisionStore {
         return result[0];
     }
 
+    /** The users this store knows, as the admin API shows them. */
+    List<UserStanding> standings() {
+        long now = clock.millis();
+        List<UserStanding> all = new ArrayList<>();
+        users.asMap().forEach((id, user) -> all.add(user.standing(id, now)));
+        return all;
+    }
+
+    UserHistory history(String userId) {
+        UserState user = users.getIfPresent(userId);
+        if (user == null) {
+            return null;
+        }
+        List<Violation> newestFirst = new ArrayList<>(user.abuse.history());
+        Collections.reverse(newestFirst);
+        return new UserHistory(user.standing(userId, clock.millis()), newestFirst);
+    }
+
+    void forget(String userId) {
+        users.invalidate(userId);
+    }
+
+    /** Sets the user's block end (see {@link AbuseRecord}); returns the user's score. */
+    long block(String userId, long blockedUntil, long keepUntil) {
+        long[] score = new long[1];
+        users.asMap().compute(userId, (id, state) -> {
+            UserState user = state == null ? new UserState() : state;
+            AbuseRecord a = user.abuse;
+            user.abuse = new AbuseRecord(a.score(), blockedUntil, a.totalViolations(), a.history());
+            user.abuseKeptUntil = Math.max(user.abuseKeptUntil, keepUntil);
+            user.keepUntil = Math.max(user.keepUntil, user.abuseKeptUntil);
+            score[0] = a.score();
+            return user;
+        });
+        return score[0];
+    }
+
     public long estimatedUsers() {
         users.cleanUp();
         return users.estimatedSize();
@@ -64,9 +107,18 @@ public final class InMemoryDecisionStore implements DecisionStore {
     /** One user's state; only ever touched inside {@code compute}, which serialises access per user. */
     private static final class UserState {
         private final Map<String, Entry> strategyStates = new HashMap<>(4);
-        private AbuseRecord abuse = AbuseRecord.CLEAN;
+        private volatile AbuseRecord abuse = AbuseRecord.CLEAN;
         private long abuseKeptUntil;
         private long keepUntil;
+
+        UserStanding standing(String id, long now) {
+            AbuseRecord a = abuse;
+            List<Violation> history = a.history();
+            Violation last = history.isEmpty() ? null : history.get(history.size() - 1);
+            boolean blocked = a.blockedAt(now);
+            return new UserStanding(id, a.score(), blocked, blocked ? Math.max(-1, a.blockedUntil()) : 0,
+                    a.totalViolations(), last == null ? "" : last.action(), last == null ? 0 : last.atMillis());
+        }
 
         Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
             if (abuse.blockedAt(now)) {

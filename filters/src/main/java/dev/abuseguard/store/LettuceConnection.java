@@ -5,7 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.reactive.RedisScriptingReactiveCommands;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
@@ -30,13 +30,13 @@ public final class LettuceConnection implements AutoCloseable {
 
     private final ClientResources resources;
     private final Runnable shutdown;
-    private final Supplier<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> connector;
-    private final AtomicReference<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> attempt =
+    private final Supplier<CompletableFuture<RedisClusterReactiveCommands<String, String>>> connector;
+    private final AtomicReference<CompletableFuture<RedisClusterReactiveCommands<String, String>>> attempt =
             new AtomicReference<>();
-    private volatile RedisScriptingReactiveCommands<String, String> open;
+    private volatile RedisClusterReactiveCommands<String, String> open;
 
     private LettuceConnection(ClientResources resources, Runnable shutdown,
-                              Supplier<CompletableFuture<RedisScriptingReactiveCommands<String, String>>> connector) {
+                              Supplier<CompletableFuture<RedisClusterReactiveCommands<String, String>>> connector) {
         this.resources = resources;
         this.shutdown = shutdown;
         this.connector = connector;
@@ -77,18 +77,18 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     /** The commands of the open connection, opening it (again) first when needed. */
-    Mono<RedisScriptingReactiveCommands<String, String>> commands() {
-        RedisScriptingReactiveCommands<String, String> ready = open;
+    Mono<RedisClusterReactiveCommands<String, String>> commands() {
+        RedisClusterReactiveCommands<String, String> ready = open;
         if (ready != null) {
             return Mono.just(ready);
         }
         return Mono.defer(() -> Mono.fromFuture(currentAttempt(), true));
     }
 
-    private CompletableFuture<RedisScriptingReactiveCommands<String, String>> currentAttempt() {
-        CompletableFuture<RedisScriptingReactiveCommands<String, String>> current = attempt.get();
+    private CompletableFuture<RedisClusterReactiveCommands<String, String>> currentAttempt() {
+        CompletableFuture<RedisClusterReactiveCommands<String, String>> current = attempt.get();
         if (current == null || current.isCompletedExceptionally()) {
-            CompletableFuture<RedisScriptingReactiveCommands<String, String>> next = connector.get()
+            CompletableFuture<RedisClusterReactiveCommands<String, String>> next = connector.get()
                     .thenApply(commands -> open = commands);
             return attempt.compareAndSet(current, next) ? next : attempt.get();
         }

@@ -3,6 +3,7 @@ package dev.abuseguard.store;
 import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.strategy.StrategyType;
+import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,7 @@ public final class RedisDecisionStore implements DecisionStore {
     private static final int NOW = 3;
 
     private final RedisScripts redis;
-    private final Map<StrategyType, DecisionScript> scripts = DecisionScript.all();
+    private final Map<StrategyType, LuaScript> scripts = DecisionScript.all();
     private final Supplier<ScoringRules> rules;
     private final LongSupplier pinnedNow;
     private final Map<Action, ScriptArgs> argsByAction = new ConcurrentHashMap<>();
@@ -54,7 +55,8 @@ public final class RedisDecisionStore implements DecisionStore {
             args = args.clone();
             args[NOW] = Long.toString(pinnedNow.getAsLong());
         }
-        return redis.run(scripts.get(action.policy().strategy()), UserKeys.forDecision(userId, action), args)
+        return redis.<List<Object>>run(scripts.get(action.policy().strategy()), ScriptOutputType.MULTI,
+                        UserKeys.forDecision(userId, action), args)
                 .map(reply -> toDecision(reply, action));
     }
 

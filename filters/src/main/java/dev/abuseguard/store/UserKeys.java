@@ -20,8 +20,22 @@ final class UserKeys {
      * while unchanged actions keep their state.
      */
     static String[] forDecision(String userId, Action action) {
-        String base = PREFIX + userId + "}:";
-        return new String[] {base + "abuse", base + "s:" + action.name() + ":" + action.policy().strategy().code()
-                + action.quota().windowMillis(), base + "violations"};
+        return new String[] {abuse(userId), state(userId, action), violations(userId)};
     }
+
+    static String abuse(String userId) {
+        return PREFIX + userId + "}:abuse";
+    }
+
+    static String violations(String userId) {
+        return PREFIX + userId + "}:violations";
+    }
+
+    static String state(String userId, Action action) {
+        return PREFIX + userId + "}:s:" + action.name() + ":" + action.policy().strategy().code()
+                + action.quota().windowMillis();
+    }
+
+    /** The cross-user indexes and the audit stream share their own hash tag, so one call updates them all. */
+    static final String[] INDEX = {"ag:{idx}:scores", "ag:{idx}:blocked", "ag:{idx}:totals", "ag:{idx}:events"};
 }

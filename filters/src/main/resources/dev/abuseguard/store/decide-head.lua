@@ -32,7 +32,7 @@ local score, blocked_until, violations = 0, 0, 0
 if stored[1] then
   local s, b, v = string.match(stored[1], '^(%d+):(-?%d+):(%d+):')
   score, blocked_until, violations = tonumber(s), tonumber(b), tonumber(v)
-  if blocked_until == -1 then
+  if blocked_until < 0 then -- -1 blocked until lifted, -2 banned until unbanned
     return {2, 0, 0, -1, 0, score, 0}
   elseif blocked_until > now then
     return {2, 0, 0, blocked_until - now, 0, score, 0}

@@ -19,6 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class LiveRefreshEndToEndTest {
 
     private static final RedisServer redis = RedisServer.shared();
+    private static final String TOKEN = "refresh-token-for-tests";
     private WireMockServer backend;
     private GatewayApp gateway;
     private WebTestClient client;
@@ -49,7 +50,7 @@ class LiveRefreshEndToEndTest {
         backend.start();
         backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
         gateway = GatewayApp.start(routes("{ limit: 5, window: 1h, strategy: token-bucket }", ""), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s");
+                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=" + TOKEN);
         client = gateway.client();
     }
 
@@ -64,7 +65,15 @@ class LiveRefreshEndToEndTest {
     }
 
     private WebTestClient.ResponseSpec refresh() {
-        return client.post().uri("/actuator/refresh").exchange();
+        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + TOKEN).exchange();
+    }
+
+    @Test
+    void refreshingNeedsTheAdminToken() {
+        client.post().uri("/actuator/refresh").exchange().expectStatus().isUnauthorized();
+        client.post().uri("/actuator/refresh").header("Authorization", "Bearer wrong").exchange()
+                .expectStatus().isUnauthorized();
+        refresh().expectStatus().isOk();
     }
 
     @Test

@@ -1,0 +1,10 @@
+package dev.abuseguard.abuse;
+
+/**
+ * A user as the admin API shows it.
+ *
+ * @param blockedUntil epoch ms a timed block ends; -1 until lifted; 0 when not blocked
+ */
+public record UserStanding(String userId, long score, boolean blocked, long blockedUntil, long violations,
+                           String lastAction, long lastViolationAt) {
+}

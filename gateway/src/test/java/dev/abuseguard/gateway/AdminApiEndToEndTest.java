@@ -1,0 +1,206 @@
+package dev.abuseguard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.abuseguard.testsupport.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+/** The admin API on real Redis: see the abusers, act on one, read and follow the audit trail; all behind the token. */
+class AdminApiEndToEndTest {
+
+    private static final String TOKEN = "s3cret-admin-token";
+    private static final RedisServer redis = RedisServer.shared();
+    private static WireMockServer backend;
+    private static GatewayApp gateway;
+    private static WebTestClient client;
+
+    @BeforeAll
+    static void start() {
+        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        backend.start();
+        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=ops-alice");
+        client = gateway.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        backend.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        redis.flushAll();
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> admin(String method, String path) {
+        return client.method(org.springframework.http.HttpMethod.valueOf(method)).uri("/admin/api" + path)
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    private void blockByViolations(String user) {
+        client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isOk();
+        for (int i = 0; i < 5; i++) {
+            client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isEqualTo(429);
+        }
+        client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
+    }
+
+    private List<Map<String, Object>> events(int limit) {
+        return admin("GET", "/events?limit=" + limit).accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() { }).returnResult().getResponseBody();
+    }
+
+    @Test
+    void everyAdminCallNeedsTheBearerToken() {
+        client.get().uri("/admin/api/stats").exchange().expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        client.get().uri("/admin/api/stats").header("Authorization", "Bearer " + TOKEN + "x").exchange()
+                .expectStatus().isUnauthorized();
+        client.post().uri("/admin/api/users/u/reset").exchange().expectStatus().isUnauthorized();
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        admin("GET", "/stats").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void theStatsAndTheUserListShowABlockedUserWithTheirHistory() {
+        blockByViolations("mallory");
+        client.get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isOk();
+        client.get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isEqualTo(429);
+
+        admin("GET", "/stats").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.usersTracked").isEqualTo(2)
+                .jsonPath("$.highAbuse").isEqualTo(1)
+                .jsonPath("$.blocked").isEqualTo(1)
+                .jsonPath("$.totalViolations").isEqualTo(6)
+                .jsonPath("$.store").isEqualTo("redis");
+        admin("GET", "/users?minScore=1&limit=50").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(2)
+                .jsonPath("$[0].userId").isEqualTo("mallory")
+                .jsonPath("$[0].score").isEqualTo(100)
+                .jsonPath("$[0].blocked").isEqualTo(true)
+                .jsonPath("$[0].violations").isEqualTo(5)
+                .jsonPath("$[0].lastAction").isEqualTo("tiny")
+                .jsonPath("$[0].lastViolationAt").isNumber()
+                .jsonPath("$[1].userId").isEqualTo("meh")
+                .jsonPath("$[1].blocked").isEqualTo(false);
+        admin("GET", "/users?minScore=50").exchange().expectBody().jsonPath("$.length()").isEqualTo(1);
+        admin("GET", "/users/mallory").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.score").isEqualTo(100)
+                .jsonPath("$.history.length()").isEqualTo(5)
+                .jsonPath("$.history[0].scoreAfter").isEqualTo(100)
+                .jsonPath("$.history[4].scoreAfter").isEqualTo(10)
+                .jsonPath("$.history[0].action").isEqualTo("tiny");
+        admin("GET", "/users/nobody").exchange().expectStatus().isNotFound();
+        admin("GET", "/users/%7Bu:x%7D").exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
+    void resetClearsScoreBlockAndRateLimitStateAndIsAudited() {
+        blockByViolations("mallory");
+
+        admin("POST", "/users/mallory/reset").exchange().expectStatus().isNoContent();
+
+        client.get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("X-Abuse-Score", "0");
+        admin("GET", "/users/mallory").exchange().expectStatus().isNotFound();
+        admin("GET", "/stats").exchange().expectBody().jsonPath("$.blocked").isEqualTo(0);
+        assertThat(events(1)).first().satisfies(event -> {
+            assertThat(event).containsEntry("type", "RESET").containsEntry("userId", "mallory")
+                    .containsEntry("by", "ops-alice");
+        });
+    }
+
+    @Test
+    void aBanBlocksEveryActionUntilUnbannedAndATimedBanSaysWhenItEnds() {
+        admin("POST", "/users/spammer/ban").exchange().expectStatus().isNoContent();
+        client.get().uri("/packs/open").header("X-User-Id", "spammer").exchange().expectStatus().isForbidden()
+                .expectHeader().doesNotExist("Retry-After");
+
+        admin("DELETE", "/users/spammer/ban").exchange().expectStatus().isNoContent();
+        client.get().uri("/packs/open").header("X-User-Id", "spammer").exchange().expectStatus().isOk();
+
+        ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer/ban"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"1h\",\"reason\":\"spam\"}")
+                .exchange().expectStatus().isNoContent();
+        client.get().uri("/packs/open").header("X-User-Id", "spammer").exchange().expectStatus().isForbidden()
+                .expectHeader().valueMatches("Retry-After", "3[56][0-9]{2}");
+        ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer/ban"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"soon\"}")
+                .exchange().expectStatus().isBadRequest();
+
+        assertThat(events(3)).extracting(e -> e.get("type")).containsExactly("BAN", "UNBLOCK", "BAN");
+        assertThat(events(1).get(0)).containsEntry("by", "ops-alice").containsEntry("detail", "for PT1H; reason: spam");
+        admin("DELETE", "/users/nobody/ban").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void theAuditTrailListsViolationsAndBlocksNewestFirstAndStreamsThemLive() {
+        Flux<ServerSentEvent<Map<String, Object>>> live = gateway.webClient().get().uri("/admin/api/events")
+                .header("Authorization", "Bearer " + TOKEN).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() { });
+        var received = live.takeUntil(event -> "block".equals(event.event())).collectList().toFuture();
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1200)).until(() -> true); // the stream polls every second
+
+        blockByViolations("mallory");
+
+        assertThat(events(100)).extracting(e -> e.get("type"))
+                .containsExactly("BLOCK", "VIOLATION", "VIOLATION", "VIOLATION", "VIOLATION", "VIOLATION");
+        assertThat(events(1).get(0)).containsEntry("userId", "mallory").containsEntry("score", 100)
+                .containsEntry("by", "gateway");
+        List<ServerSentEvent<Map<String, Object>>> streamed = received.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .exceptionally(timeout -> List.of()).join();
+        assertThat(streamed).extracting(ServerSentEvent::event).contains("violation", "block");
+    }
+
+    @Test
+    void metricsCountDecisionsAndShowTheStoresState() {
+        String before = prometheus();
+
+        blockByViolations("mallory");
+
+        String after = prometheus();
+        assertThat(count(after, "abuseguard_decisions_total{action=\"tiny\",outcome=\"allowed\"}")
+                - count(before, "abuseguard_decisions_total{action=\"tiny\",outcome=\"allowed\"}")).isEqualTo(1);
+        assertThat(count(after, "abuseguard_decisions_total{action=\"tiny\",outcome=\"rate_limited\"}")
+                - count(before, "abuseguard_decisions_total{action=\"tiny\",outcome=\"rate_limited\"}")).isEqualTo(5);
+        assertThat(count(after, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"blocked\"}")
+                - count(before, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"blocked\"}")).isEqualTo(1);
+        assertThat(count(after, "abuseguard_redis_latency_seconds_count")).isGreaterThanOrEqualTo(7);
+        assertThat(count(after, "abuseguard_redis_breaker_state")).isZero();
+        assertThat(count(after, "abuseguard_store_shared_deciding{store=\"redis\"}")).isEqualTo(1);
+        assertThat(after).contains("abuseguard_users_blocked");
+    }
+
+    private String prometheus() {
+        return client.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    /** The value of one sample line, 0 when absent. */
+    private static double count(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(sample.length() + 1))).orElse(0.0);
+    }
+}
