@@ -1,0 +1,113 @@
+package dev.abuseguard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.abuseguard.testsupport.RedisServer;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromedriver, never a downloaded
+ * browser): enter the token, see a blocked user, press reset, see the user cleared.
+ */
+class DashboardBrowserTest {
+
+    private static final String TOKEN = "dashboard-token";
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final RedisServer redis = RedisServer.shared();
+    private static WireMockServer backend;
+    private static GatewayApp gateway;
+
+    @BeforeAll
+    static void start() {
+        // the only skip allowed: a machine without Chromium (.ci/run installs it)
+        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        redis.flushAll();
+        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        backend.start();
+        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=dashboard");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+            backend.stop();
+        }
+    }
+
+    @Test
+    void anOperatorSeesABlockedUserAndResetsThem() throws Exception {
+        WebTestClient client = gateway.client();
+        client.get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isOk();
+        for (int i = 0; i < 5; i++) {
+            client.get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isEqualTo(429);
+        }
+        client.get().uri("/tiny").header("X-User-Id", "noisy").exchange().expectStatus().isOk();
+        for (int i = 0; i < 3; i++) {
+            client.get().uri("/tiny").header("X-User-Id", "noisy").exchange().expectStatus().isEqualTo(429);
+        }
+
+        Path profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+            browser.get(gateway.baseUrl() + "/admin");
+            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("connect")).click();
+
+            By malloryRow = By.cssSelector("#users tr[data-user='mallory']");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(malloryRow, "BLOCKED"));
+            WebElement row = browser.findElement(malloryRow);
+            assertThat(row.getText()).contains("mallory", "100", "5", "tiny");
+            assertThat(browser.findElement(By.id("stat-blocked")).getText()).isEqualTo("1");
+            assertThat(browser.findElement(By.id("stat-users")).getText()).isEqualTo("2");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "block"));
+            row.findElement(By.cssSelector("button.history")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"), "score 100"));
+            Path screenshot = Path.of("target", "dashboard.png");
+            Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+            browser.findElement(malloryRow).findElement(By.cssSelector("button.reset")).click();
+
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(malloryRow));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stat-blocked"), "0"));
+            assertThat(browser.findElements(By.cssSelector("#users tr[data-user='noisy']"))).hasSize(1);
+            assertThat(browser.manage().getCookies()).isEmpty(); // the token lives in session storage only
+        } finally {
+            browser.quit();
+        }
+        client.get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isOk();
+    }
+}
