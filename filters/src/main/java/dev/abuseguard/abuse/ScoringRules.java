@@ -8,20 +8,31 @@ package dev.abuseguard.abuse;
  * @param blockDurationMillis how long an automatic block lasts; 0 means until an admin lifts it
  * @param retentionMillis     how long a user's abuse record is kept after its last violation (every key has a TTL)
  * @param historySize         how many of a user's violations are kept (the repeat count looks at these only)
+ * @param halfLifeMillis      how fast scores decay after the last violation; 0 means they do not
  */
 public record ScoringRules(long points, long repeatMultiplierPercent, long repeatWindowMillis, long blockThreshold,
-                           long blockDurationMillis, long retentionMillis, int historySize) {
+                           long blockDurationMillis, long retentionMillis, int historySize, long halfLifeMillis) {
 
     public ScoringRules {
         if (points < 1 || repeatMultiplierPercent < 0 || repeatWindowMillis < 1 || blockThreshold < 1
-                || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1) {
+                || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1 || halfLifeMillis < 0) {
             throw new IllegalArgumentException("invalid scoring rules: " + this);
         }
     }
 
-    /** The defaults of the seed: 10 points, +50% per recent repeat, 1 h repeat window, block at 100. */
+    /** The defaults of the seed: 10 points, +50% per recent repeat, 1 h repeat window, block at 100, no decay. */
     public static ScoringRules defaults() {
-        return new ScoringRules(10, 50, 3_600_000, 100, 0, 30L * 24 * 3_600_000, 100);
+        return new ScoringRules(10, 50, 3_600_000, 100, 0, 30L * 24 * 3_600_000, 100, 0);
+    }
+
+    public ScoringRules withBlockDuration(long millis) {
+        return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold, millis,
+                retentionMillis, historySize, halfLifeMillis);
+    }
+
+    public ScoringRules withHalfLife(long millis) {
+        return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
+                blockDurationMillis, retentionMillis, historySize, millis);
     }
 
     long pointsFor(long recentViolations) {

@@ -63,7 +63,8 @@ public record AbuseGuardProperties(
             @DefaultValue("50") @Positive long highAbuseThreshold,
             @DefaultValue("0s") @NotNull Duration blockDuration,
             @DefaultValue("30d") @NotNull Duration retention,
-            @DefaultValue("100") @Min(1) @Max(10_000) int historySize) {
+            @DefaultValue("100") @Min(1) @Max(10_000) int historySize,
+            @DefaultValue @Valid @NotNull Decay decay) {
 
         @AssertTrue(message = "repeat-window and retention must be at least 1ms, block-duration not negative")
         public boolean isDurationsUsable() {
@@ -73,7 +74,17 @@ public record AbuseGuardProperties(
 
         public ScoringRules rules() {
             return new ScoringRules(points, Math.round(repeatMultiplier * 100), repeatWindow.toMillis(),
-                    blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize);
+                    blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize,
+                    decay.halfLife().toMillis());
+        }
+    }
+
+    /** Score decay: off (0s) by default, as in the seed. */
+    public record Decay(@DefaultValue("0s") @NotNull Duration halfLife) {
+
+        @AssertTrue(message = "half-life must not be negative")
+        public boolean isHalfLifeUsable() {
+            return halfLife == null || !halfLife.isNegative();
         }
     }
 

@@ -121,9 +121,10 @@ public final class InMemoryDecisionStore implements DecisionStore {
         }
 
         Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
-            if (abuse.blockedAt(now)) {
-                return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, abuse.blockRemainingMillis(now),
-                        0, abuse.score(), false);
+            AbuseRecord standing = AbuseScoring.decayed(abuse, now, rules);
+            if (standing.blockedAt(now)) {
+                return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, standing.blockRemainingMillis(now),
+                        0, standing.score(), false);
             }
             if (abuseKeptUntil <= now) {
                 abuse = AbuseRecord.CLEAN; // the retention of Redis' abuse keys, mirrored
@@ -143,10 +144,10 @@ public final class InMemoryDecisionStore implements DecisionStore {
                             now + verdict.stateTtlMillis()));
                 }
                 decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
-                        verdict.resetAfterMillis(), 0, verdict.delayMillis(), abuse.score(), false);
+                        verdict.resetAfterMillis(), 0, verdict.delayMillis(), standing.score(), false);
             } else if (spend == Spend.SPEND) {
                 decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
-                        verdict.retryAfterMillis(), 0, abuse.score(), false);
+                        verdict.retryAfterMillis(), 0, standing.score(), false);
             } else {
                 abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
                 abuseKeptUntil = Math.max(now + rules.retentionMillis(),

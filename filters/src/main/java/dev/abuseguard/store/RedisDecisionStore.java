@@ -83,7 +83,8 @@ public final class RedisDecisionStore implements DecisionStore {
                 Long.toString(rules.retentionMillis()),
                 Integer.toString(rules.historySize()),
                 action.name(),
-                spend.scriptArg()};
+                spend.scriptArg(),
+                Long.toString(rules.halfLifeMillis())};
     }
 
     private static Decision toDecision(List<Object> reply, Action action) {

@@ -6,7 +6,8 @@
 --       6 repeat multiplier %, 7 repeat window ms, 8 block threshold, 9 block duration ms (0 = until lifted),
 --       10 retention ms, 11 history size, 12 action, 13 mode: 'consume' (check and spend),
 --       'peek' (check only: spend-on failure, before the backend answers) or 'spend' (spend only: the
---       backend answered with a failure status; a full quota is no new violation)
+--       backend answered with a failure status; a full quota is no new violation),
+--       14 score half-life ms (0 = scores do not decay)
 -- Returns {outcome (0 allowed, 1 rate limited, 2 blocked), remaining, reset after ms, retry after ms
 --          (-1: until lifted), delay ms, score, newly blocked (0/1)}
 local limit = tonumber(ARGV[1])
@@ -30,8 +31,16 @@ end
 local stored = redis.call('MGET', KEYS[1], KEYS[2])
 local score, blocked_until, violations = 0, 0, 0
 if stored[1] then
-  local s, b, v = string.match(stored[1], '^(%d+):(-?%d+):(%d+):')
+  local s, b, v, l = string.match(stored[1], '^(%d+):(-?%d+):(%d+):(%d+):')
   score, blocked_until, violations = tonumber(s), tonumber(b), tonumber(v)
+  local half_life = tonumber(ARGV[14])
+  if half_life > 0 and score > 0 then -- twin of AbuseScoring.decayed
+    local elapsed = math.max(0, now - tonumber(l))
+    local halves = math.floor(elapsed / half_life)
+    if halves >= 63 then score = 0 else score = math.floor(score / 2 ^ halves) end
+    score = score - math.floor(score * (elapsed % half_life) / (2 * half_life))
+    if blocked_until == -1 and score < tonumber(ARGV[8]) then blocked_until = 0 end
+  end
   if blocked_until < 0 then -- -1 blocked until lifted, -2 banned until unbanned
     return {2, 0, 0, -1, 0, score, 0}
   elseif blocked_until > now then

@@ -171,9 +171,7 @@ public abstract class DecisionStoreConformance {
 
     @Test
     void aTimedBlockEndsByItselfAndSaysWhen() {
-        ScoringRules rules = ScoringRules.defaults();
-        DecisionStore store = store(new ScoringRules(rules.points(), rules.repeatMultiplierPercent(),
-                rules.repeatWindowMillis(), rules.blockThreshold(), 600_000, rules.retentionMillis(), 100));
+        DecisionStore store = store(ScoringRules.defaults().withBlockDuration(600_000));
         Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
         Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
         decide(store, "oscar", payment);
@@ -208,6 +206,28 @@ public abstract class DecisionStoreConformance {
         assertThat(decide(store, "ivan", failedLogin)).isEqualTo(limited(3, 900_000, 900_000, 10, false));
         clock.advance(Duration.ofMinutes(15));
         assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 10));
+    }
+
+    @Test
+    void withAHalfLifeTheScoreDecaysAndAnAutomaticBlockLiftsBelowTheThreshold() {
+        DecisionStore store = store(ScoringRules.defaults().withHalfLife(3_600_000));
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
+        decide(store, "victor", payment);
+        for (int i = 0; i < 5; i++) {
+            decide(store, "victor", payment);
+        }
+        assertThat(decide(store, "victor", api).outcome()).isEqualTo(Outcome.BLOCKED);
+
+        clock.advance(Duration.ofMinutes(30)); // half a half-life: 100 -> 75, below the threshold: the block lifts
+        assertThat(decide(store, "victor", api)).isEqualTo(allowed(100, 99, 600, 0, 75));
+        clock.advance(Duration.ofMinutes(60)); // 90 min: one half-life (50), then a quarter of that off -> 38
+        assertThat(decide(store, "victor", api)).isEqualTo(allowed(100, 99, 600, 0, 38));
+
+        clock.advance(Duration.ofHours(2)); // a violation now starts from the decayed score: 9 + 10
+        Action daily = action("daily", 1, Duration.ofDays(1), StrategyType.FIXED_WINDOW);
+        decide(store, "victor", daily);
+        assertThat(decide(store, "victor", daily)).isEqualTo(limited(1, 45_000_000, 45_000_000, 19, false)); // 11:30 UTC
     }
 
     @Test
