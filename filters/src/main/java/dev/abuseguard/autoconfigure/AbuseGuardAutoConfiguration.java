@@ -183,8 +183,13 @@ public class AbuseGuardAutoConfiguration {
         return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new));
     }
 
-    /** For routes on Spring Cloud Gateway's own limiter: {@code key-resolver: "#{@userIdKeyResolver}"}. */
-    @Bean
+    /**
+     * For routes on Spring Cloud Gateway's own limiter: {@code key-resolver: "#{@userIdKeyResolver}"}.
+     * Referenced by name only ({@code defaultCandidate = false}): as a by-type candidate it would sit
+     * beside the gateway's {@code principalNameKeyResolver} and make its single-{@code KeyResolver}
+     * injection ambiguous, which stops the application at start-up.
+     */
+    @Bean(defaultCandidate = false)
     @ConditionalOnMissingBean(name = "userIdKeyResolver")
     UserIdKeyResolver userIdKeyResolver(LivePolicies policies) {
         return new UserIdKeyResolver(policies);

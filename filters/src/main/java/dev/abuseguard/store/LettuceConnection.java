@@ -72,8 +72,12 @@ public final class LettuceConnection implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
+        // connectAsync needs the slot map already loaded (else "Partitions not initialized"): load it first,
+        // without blocking, on every attempt, so a retry after a failed start-up reads the topology afresh
         return new LettuceConnection(resources, client::shutdown,
-                () -> client.connectAsync(StringCodec.UTF8).thenApply(c -> c.reactive()));
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8))
+                        .thenApply(c -> c.reactive()));
     }
 
     /** The commands of the open connection, opening it (again) first when needed. */

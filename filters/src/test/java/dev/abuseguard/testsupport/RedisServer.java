@@ -26,11 +26,13 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port) throws IOException {
+    private RedisServer(int port, List<String> extraArgs) throws IOException {
         this.port = port;
         this.dir = Files.createTempDirectory("abuse-guard-redis");
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** One server for the whole test JVM, stopped when the JVM exits. Tests flush it before use. */
@@ -47,8 +49,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer startOn(int port) {
+        return startOn(port, List.of());
+    }
+
+    /** As {@link #startOn(int)}, with more {@code redis-server} options after the usual ones (e.g. cluster mode). */
+    public static RedisServer startOn(int port, List<String> extraArgs) {
         try {
-            RedisServer server = new RedisServer(port);
+            RedisServer server = new RedisServer(port, extraArgs);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -58,8 +65,10 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() throws IOException {
         String binary = findBinary();
-        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+        List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -80,20 +89,28 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static String findBinary() {
+        return findBinary("redis-server");
+    }
+
+    /**
+     * The path of a Redis binary ({@code redis-server}, {@code redis-cli}) on the PATH or in the usual
+     * places; fails with a message saying how to install it when there is none.
+     */
+    public static String findBinary(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "redis-server");
+            File candidate = new File(dir, name);
             if (candidate.canExecute()) {
                 return candidate.getAbsolutePath();
             }
         }
-        for (String fallback : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+        for (String fallback : List.of("/usr/bin/" + name, "/usr/local/bin/" + name)) {
             if (new File(fallback).canExecute()) {
                 return fallback;
             }
         }
-        throw new IllegalStateException("These tests need a real redis-server on the PATH and none was found. "
-                + "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server'; macOS: 'brew install redis') "
-                + "and run the tests again. .ci/run installs it by itself.");
+        throw new IllegalStateException("These tests need a real " + name + " on the PATH and none was found. "
+                + "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server', which brings redis-cli too; "
+                + "macOS: 'brew install redis') and run the tests again. .ci/run installs it by itself.");
     }
 
     public static int freePort() {
@@ -106,6 +123,11 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's working directory (its log, and whatever {@code --dir}-relative files it writes). */
+    public Path dir() {
+        return dir;
     }
 
     public void flushAll() {

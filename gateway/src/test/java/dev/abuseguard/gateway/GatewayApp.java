@@ -28,12 +28,19 @@ final class GatewayApp implements AutoCloseable {
     }
 
     static GatewayApp start(String routesYaml, int redisPort, String... extraArgs) {
+        return launch(routesYaml, List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort),
+                extraArgs);
+    }
+
+    /** On a Redis Cluster: {@code clusterNodes} is the seed list, {@code 127.0.0.1:p1,127.0.0.1:p2,...}. */
+    static GatewayApp startOnCluster(String routesYaml, String clusterNodes, String... extraArgs) {
+        return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), extraArgs);
+    }
+
+    private static GatewayApp launch(String routesYaml, List<String> redisArgs, String... extraArgs) {
         Path routesFile = write(routesYaml);
-        List<String> args = new ArrayList<>(List.of(
-                "--ROUTES_FILE=" + routesFile,
-                "--server.port=0",
-                "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redisPort));
+        List<String> args = new ArrayList<>(List.of("--ROUTES_FILE=" + routesFile, "--server.port=0"));
+        args.addAll(redisArgs);
         args.addAll(List.of(extraArgs));
         return new GatewayApp(new SpringApplicationBuilder(AbuseGuardApplication.class)
                 .run(args.toArray(String[]::new)), routesFile);
