@@ -43,7 +43,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -56,8 +55,7 @@ import dev.abuseguard.strategy.StrategyType;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
-// before the gateway's own configuration: its fallback KeyResolver steps back for userIdKeyResolver
-@AutoConfiguration(after = DataRedisAutoConfiguration.class, before = GatewayAutoConfiguration.class)
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @EnableConfigurationProperties(AbuseGuardProperties.class)
 public class AbuseGuardAutoConfiguration {
 
