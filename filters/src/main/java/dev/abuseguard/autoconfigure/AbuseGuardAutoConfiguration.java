@@ -9,6 +9,8 @@ import dev.abuseguard.abuse.AbuseRegistry;
 import dev.abuseguard.abuse.AuditTrail;
 import dev.abuseguard.abuse.EventType;
 import dev.abuseguard.abuse.WebhookAlerts;
+import dev.abuseguard.store.BlockCachingDecisionStore;
+import dev.abuseguard.store.BlockInvalidations;
 import dev.abuseguard.store.DecisionStore;
 import dev.abuseguard.store.InMemoryAbuseRegistry;
 import dev.abuseguard.store.InMemoryAuditTrail;
@@ -111,13 +113,21 @@ public class AbuseGuardAutoConfiguration {
                 : new RedisAuditTrail(connection, policies, properties.audit().maxLength());
     }
 
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBean(DataRedisConnectionDetails.class)
+    @ConditionalOnProperty(name = "abuse-guard.store.redis.enabled", havingValue = "true", matchIfMissing = true)
+    BlockInvalidations abuseGuardBlockInvalidations(LettuceConnection connection) {
+        return new BlockInvalidations(connection);
+    }
+
     @Bean
     AbuseRegistry abuseGuardRegistry(LivePolicies policies, InMemoryDecisionStore memory, Clock clock,
-                                     ObjectProvider<LettuceConnection> redis) {
+                                     ObjectProvider<LettuceConnection> redis,
+                                     ObjectProvider<BlockInvalidations> invalidations) {
         InMemoryAbuseRegistry local = new InMemoryAbuseRegistry(memory, policies, clock);
         LettuceConnection connection = redis.getIfAvailable();
-        return connection == null ? local
-                : new SharedAbuseRegistry(new RedisAbuseRegistry(connection, policies, clock), local);
+        return connection == null ? local : new SharedAbuseRegistry(new RedisAbuseRegistry(connection, policies, clock),
+                local, invalidations.getObject());
     }
 
     @Bean(destroyMethod = "close")
@@ -142,6 +152,7 @@ public class AbuseGuardAutoConfiguration {
     DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
                                           InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
                                           CircuitBreaker breaker, AbuseEvents events,
+                                          ObjectProvider<BlockInvalidations> invalidations,
                                           ObjectProvider<MeterRegistry> meterRegistry, Clock clock) {
         MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
         LettuceConnection connection = redis.getIfAvailable();
@@ -149,10 +160,17 @@ public class AbuseGuardAutoConfiguration {
         if (connection != null) {
             TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
                     .timeoutDuration(properties.store().redis().timeout()).cancelRunningFuture(true).build());
-            deciding = new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory, breaker,
-                    timeLimiter, meters);
+            BlockCachingDecisionStore nearCache = new BlockCachingDecisionStore(
+                    new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory, breaker,
+                            timeLimiter, meters),
+                    clock, properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
+                    invalidations.getObject().received());
+            deciding = nearCache;
             breaker.getEventPublisher().onStateTransition(event -> {
                 CircuitBreaker.State to = event.getStateTransition().getToState();
+                if (to == CircuitBreaker.State.CLOSED) {
+                    nearCache.forgetAll(); // invalidations published while Redis was away were lost
+                }
                 if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.CLOSED) {
                     events.store(to == CircuitBreaker.State.OPEN ? EventType.FAILOVER : EventType.RECOVERY,
                             "breaker " + event.getStateTransition());

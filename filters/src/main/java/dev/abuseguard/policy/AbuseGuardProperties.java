@@ -122,7 +122,8 @@ public record AbuseGuardProperties(
 
     /**
      * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
-     * too slow for a store that sits on every request.
+     * too slow for a store that sits on every request. {@code block-cache-ttl}: the longest this instance
+     * answers a blocked user from its near cache without asking Redis again.
      */
     public record Redis(
             @DefaultValue("true") boolean enabled,
@@ -132,6 +133,7 @@ public record AbuseGuardProperties(
             @DefaultValue("20") @Min(1) int slidingWindowSize,
             @DefaultValue("5") @Min(1) int minimumNumberOfCalls,
             @DefaultValue("10s") @NotNull Duration waitInOpenState,
-            @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
+            @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState,
+            @DefaultValue("60s") @NotNull Duration blockCacheTtl) {
     }
 }

@@ -30,6 +30,7 @@ public final class FailoverDecisionStore implements DecisionStore {
     private final long denyRetryAfterMillis;
 
     private final Timer sharedLatency;
+    private final MeterRegistry meters;
 
     public FailoverDecisionStore(DecisionStore shared, DecisionStore local, CircuitBreaker breaker,
                                  TimeLimiter timeLimiter, MeterRegistry meters) {
@@ -37,6 +38,7 @@ public final class FailoverDecisionStore implements DecisionStore {
         this.local = local;
         this.breaker = breaker;
         this.timeLimiter = timeLimiter;
+        this.meters = meters;
         this.sharedLatency = Timer.builder("abuseguard.redis.latency")
                 .description("Time of one decision on Redis, as the gateway waits for it").register(meters);
         Gauge.builder("abuseguard.redis.breaker.state", breaker, b -> b.getState().getOrder())
@@ -57,12 +59,31 @@ public final class FailoverDecisionStore implements DecisionStore {
                 })
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
-                .onErrorResume(error -> fallback(userId, action, spend));
+                .onErrorResume(error -> {
+                    countFallback(action, error);
+                    return fallback(userId, action, spend);
+                });
     }
 
     @Override
     public StoreStatus status() {
         return new StoreStatus("redis", breaker.getState().name(), breaker.getState() == CircuitBreaker.State.CLOSED);
+    }
+
+    /**
+     * Every decision not made by the shared store is counted ({@code abuseguard.store.fallbacks}); only the
+     * first of an outage is logged, the breaker's transitions tell the rest. A timed-out call may still run
+     * in Redis later, so a fallback can admit a request Redis also admitted: the price of {@code local}.
+     */
+    private void countFallback(Action action, Throwable error) {
+        String reason = error instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException ? "breaker_open"
+                : error instanceof java.util.concurrent.TimeoutException ? "timeout" : "error";
+        meters.counter("abuseguard.store.fallbacks", "mode", action.policy().onStoreFailure().name().toLowerCase(
+                java.util.Locale.ROOT), "reason", reason).increment();
+        if (!"breaker_open".equals(reason) && breaker.getState() == CircuitBreaker.State.CLOSED) {
+            log.warn("event=store_fallback action={} mode={} reason={} error=\"{}\"", action.name(),
+                    action.policy().onStoreFailure(), reason, error.toString());
+        }
     }
 
     private Mono<Decision> fallback(String userId, Action action, Spend spend) {

@@ -18,7 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.reactive.ChannelMessage;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * One multiplexed Lettuce connection to Redis (a single server or a cluster), opened lazily and opened
@@ -31,15 +35,18 @@ public final class LettuceConnection implements AutoCloseable {
     private final ClientResources resources;
     private final Runnable shutdown;
     private final Supplier<CompletableFuture<RedisClusterReactiveCommands<String, String>>> connector;
+    private final Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>> pubSubConnector;
     private final AtomicReference<CompletableFuture<RedisClusterReactiveCommands<String, String>>> attempt =
             new AtomicReference<>();
     private volatile RedisClusterReactiveCommands<String, String> open;
 
     private LettuceConnection(ClientResources resources, Runnable shutdown,
-                              Supplier<CompletableFuture<RedisClusterReactiveCommands<String, String>>> connector) {
+                              Supplier<CompletableFuture<RedisClusterReactiveCommands<String, String>>> connector,
+                              Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>> pubSub) {
         this.resources = resources;
         this.shutdown = shutdown;
         this.connector = connector;
+        this.pubSubConnector = pubSub;
     }
 
     /**
@@ -61,7 +68,8 @@ public final class LettuceConnection implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         return new LettuceConnection(resources, client::shutdown,
-                () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> c.reactive()));
+                () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> c.reactive()),
+                () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture());
     }
 
     public static LettuceConnection cluster(List<RedisURI> seeds, Duration connectTimeout) {
@@ -77,7 +85,9 @@ public final class LettuceConnection implements AutoCloseable {
         return new LettuceConnection(resources, client::shutdown,
                 () -> client.refreshPartitionsAsync().toCompletableFuture()
                         .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8))
-                        .thenApply(c -> c.reactive()));
+                        .thenApply(c -> c.reactive()),
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> client.connectPubSubAsync(StringCodec.UTF8)));
     }
 
     /** The commands of the open connection, opening it (again) first when needed. */
@@ -87,6 +97,19 @@ public final class LettuceConnection implements AutoCloseable {
             return Mono.just(ready);
         }
         return Mono.defer(() -> Mono.fromFuture(currentAttempt(), true));
+    }
+
+    /**
+     * The messages published on a channel (by any instance), on a connection of their own. Survives
+     * Redis outages: Lettuce resubscribes after a reconnect, and a failed first connect is tried again.
+     */
+    Flux<String> messages(String channel) {
+        return Mono.defer(() -> Mono.fromFuture(pubSubConnector.get()))
+                .flatMapMany(pubSub -> pubSub.reactive().subscribe(channel)
+                        .thenMany(pubSub.reactive().observeChannels())
+                        .map(ChannelMessage::getMessage)
+                        .doFinally(signal -> pubSub.closeAsync()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)));
     }
 
     private CompletableFuture<RedisClusterReactiveCommands<String, String>> currentAttempt() {

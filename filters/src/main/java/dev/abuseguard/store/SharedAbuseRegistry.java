@@ -10,16 +10,19 @@ import reactor.core.publisher.Mono;
 
 /**
  * The admin view when Redis is the shared store: reads come from Redis; resets, bans and unbans go to
- * Redis and to this instance's memory too, so a fail-over decides the way the admin said.
+ * Redis and to this instance's memory too, so a fail-over decides the way the admin said, and are then
+ * announced to every instance's near cache of blocks.
  */
 public final class SharedAbuseRegistry implements AbuseRegistry {
 
     private final AbuseRegistry shared;
     private final AbuseRegistry local;
+    private final BlockInvalidations invalidations;
 
-    public SharedAbuseRegistry(AbuseRegistry shared, AbuseRegistry local) {
+    public SharedAbuseRegistry(AbuseRegistry shared, AbuseRegistry local, BlockInvalidations invalidations) {
         this.shared = shared;
         this.local = local;
+        this.invalidations = invalidations;
     }
 
     @Override
@@ -39,16 +42,18 @@ public final class SharedAbuseRegistry implements AbuseRegistry {
 
     @Override
     public Mono<Void> reset(String userId) {
-        return local.reset(userId).then(shared.reset(userId));
+        return local.reset(userId).then(shared.reset(userId)).then(invalidations.publish(userId));
     }
 
     @Override
     public Mono<Long> ban(String userId, Duration duration) {
-        return local.ban(userId, duration).then(shared.ban(userId, duration));
+        return local.ban(userId, duration).then(shared.ban(userId, duration))
+                .flatMap(score -> invalidations.publish(userId).thenReturn(score));
     }
 
     @Override
     public Mono<Long> unban(String userId) {
-        return local.unban(userId).then(shared.unban(userId));
+        return local.unban(userId).then(shared.unban(userId))
+                .flatMap(score -> invalidations.publish(userId).thenReturn(score));
     }
 }

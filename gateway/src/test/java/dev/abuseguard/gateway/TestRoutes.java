@@ -36,6 +36,12 @@ final class TestRoutes {
                     uri: %1$s
                     predicates: [ "Path=/steady-pay/**" ]
                     filters: [ "AbuseGuard=steady_pay" ]
+                  - id: exact
+                    uri: %1$s
+                    predicates: [ "Path=/exact/**" ]
+                    filters:
+                      - name: AbuseGuard
+                        args: { actions: "exact_tb,exact_sw,exact_fw,exact_lb" }
                   - id: shaped
                     uri: %1$s
                     predicates: [ "Path=/shaped/**" ]
@@ -51,6 +57,10 @@ final class TestRoutes {
                     shaped:        { limit: 2,  window: 2s,  strategy: leaky-bucket, max-delay: 2s }
                     steady:        { limit: 1000000, window: 1m, strategy: token-bucket }
                     steady_pay:    { limit: 1000000, window: 1m, strategy: token-bucket, on-store-failure: deny }
+                    exact_tb:      { limit: 5,  window: 1h,  strategy: token-bucket }
+                    exact_sw:      { limit: 5,  window: 1h,  strategy: sliding-window }
+                    exact_fw:      { limit: 5,  window: 24h, strategy: fixed-window }
+                    exact_lb:      { limit: 5,  window: 20s, strategy: leaky-bucket, max-delay: 20s }
                     failed_login:  { limit: 5,  window: 15m, strategy: fixed-window, spend-on: failure }
                 """.formatted(uri);
     }
