@@ -71,8 +71,9 @@ public final class FailoverDecisionStore implements DecisionStore {
     }
 
     /**
-     * Every decision not made by the shared store is counted ({@code abuseguard.store.fallbacks}); only the
-     * first of an outage is logged, the breaker's transitions tell the rest. A timed-out call may still run
+     * Every decision not made by the shared store is counted ({@code abuseguard.store.fallbacks}); those
+     * made while the breaker is still closed (the first few of an outage, or a stray timeout) are also
+     * logged, the breaker's transitions tell the rest. A timed-out call may still run
      * in Redis later, so a fallback can admit a request Redis also admitted: the price of {@code local}.
      */
     private void countFallback(Action action, Throwable error) {

@@ -75,7 +75,7 @@ final class GatewayApp implements AutoCloseable {
     }
 
     WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl(baseUrl()).responseTimeout(Duration.ofSeconds(10)).build();
+        return WebTestClient.bindToServer().baseUrl(baseUrl()).responseTimeout(Duration.ofSeconds(30)).build();
     }
 
     WebClient webClient() {
