@@ -1,9 +1,5 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -32,9 +28,7 @@ class AdminApiEndToEndTest {
 
     @BeforeAll
     static void start() {
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        backend = Backends.answeringOk();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
                 "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=ops-alice");
         client = gateway.client();
@@ -57,10 +51,7 @@ class AdminApiEndToEndTest {
     }
 
     private void blockByViolations(String user) {
-        client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isOk();
-        for (int i = 0; i < 5; i++) {
-            client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isEqualTo(429);
-        }
+        Abusers.violateUntilBlocked(client, user);
         client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
     }
 

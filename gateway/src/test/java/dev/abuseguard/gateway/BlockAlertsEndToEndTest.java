@@ -1,13 +1,10 @@
 package dev.abuseguard.gateway;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -36,11 +33,8 @@ class BlockAlertsEndToEndTest {
 
     @BeforeAll
     static void start() {
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
-        webhook = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        webhook.start();
+        backend = Backends.answeringOk();
+        webhook = Backends.started();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
                 "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + webhook.port() + "/hook",
                 "--abuse-guard.alerts.max-attempts=3", "--abuse-guard.alerts.initial-backoff=50ms");
@@ -61,10 +55,7 @@ class BlockAlertsEndToEndTest {
     }
 
     private void violateUntilBlocked(String user) {
-        client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isOk();
-        for (int i = 0; i < 5; i++) {
-            client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isEqualTo(429);
-        }
+        Abusers.violateUntilBlocked(client, user);
     }
 
     @Test

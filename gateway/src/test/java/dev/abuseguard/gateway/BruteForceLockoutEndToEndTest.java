@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
@@ -25,8 +24,7 @@ class BruteForceLockoutEndToEndTest {
 
     @BeforeAll
     static void start() {
-        loginBackend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        loginBackend.start();
+        loginBackend = Backends.started();
         gateway = GatewayApp.start(TestRoutes.to(loginBackend.port()), redis.port(),
                 "--abuse-guard.store.redis.timeout=2s");
         client = gateway.client();

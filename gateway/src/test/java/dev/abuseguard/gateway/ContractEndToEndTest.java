@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -39,8 +38,7 @@ class ContractEndToEndTest {
 
     @BeforeAll
     static void start() {
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
+        backend = Backends.started();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
                 "--abuse-guard.store.redis.timeout=2s");
         client = gateway.client();

@@ -1,9 +1,5 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
@@ -46,9 +42,7 @@ class LiveRefreshEndToEndTest {
     @BeforeEach
     void start() {
         redis.flushAll();
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        backend = Backends.answeringOk();
         gateway = GatewayApp.start(routes("{ limit: 5, window: 1h, strategy: token-bucket }", ""), redis.port(),
                 "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=" + TOKEN);
         client = gateway.client();

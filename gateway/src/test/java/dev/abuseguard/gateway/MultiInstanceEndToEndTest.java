@@ -1,10 +1,7 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -37,8 +34,7 @@ class MultiInstanceEndToEndTest {
 
     @BeforeAll
     static void start() {
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(50));
-        backend.start();
+        backend = Backends.started();
         String routes = TestRoutes.to(backend.port());
         // a generous time limit: this test is about exactness, not about failing over under load
         first = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=5s",
@@ -58,7 +54,7 @@ class MultiInstanceEndToEndTest {
     void reset() {
         redis.flushAll();
         backend.resetAll();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Backends.answerOk(backend);
     }
 
     /**
@@ -108,10 +104,7 @@ class MultiInstanceEndToEndTest {
     }
 
     private static void blockOn(GatewayApp gateway, String user) {
-        gateway.client().get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isOk();
-        for (int i = 0; i < 5; i++) {
-            gateway.client().get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isEqualTo(429);
-        }
+        Abusers.violateUntilBlocked(gateway.client(), user);
         gateway.client().get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
     }
 

@@ -1,11 +1,8 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +38,7 @@ class RedisClusterEndToEndTest {
     @BeforeAll
     static void start() {
         cluster = RedisCluster.start();
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        backend = Backends.answeringOk();
         gateway = GatewayApp.startOnCluster(TestRoutes.to(backend.port()), cluster.nodesProperty(),
                 "--abuse-guard.store.redis.timeout=2s");
         client = gateway.client();
@@ -85,7 +79,7 @@ class RedisClusterEndToEndTest {
     void reset() {
         cluster.flushAll();
         backend.resetAll();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Backends.answerOk(backend);
     }
 
     @Test

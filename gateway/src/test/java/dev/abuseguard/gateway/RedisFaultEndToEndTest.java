@@ -1,8 +1,5 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +49,7 @@ class RedisFaultEndToEndTest {
         redis = RedisServer.start();
         backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(40));
         backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Backends.answerOk(backend);
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
                 "--abuse-guard.store.redis.timeout=" + TIME_LIMIT_MS + "ms",
                 "--abuse-guard.store.redis.wait-in-open-state=" + WAIT_IN_OPEN.toMillis() + "ms");

@@ -1,7 +1,5 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -30,7 +28,7 @@ class RoutesFileJarIT {
     void aLimitOfOneGoes200Then429FiveTimesThen403OnEveryAction() throws Exception {
         WireMockServer backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Backends.answerOk(backend);
         Path routes = Files.createTempFile("routes", ".yml");
         Files.writeString(routes, """
                 spring.cloud.gateway.server.webflux.routes:

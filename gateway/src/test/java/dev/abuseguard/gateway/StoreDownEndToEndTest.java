@@ -1,11 +1,7 @@
 package dev.abuseguard.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
@@ -28,9 +24,7 @@ class StoreDownEndToEndTest {
 
     @BeforeAll
     static void start() {
-        backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        backend.start();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
+        backend = Backends.answeringOk();
         int nobodyListens = RedisServer.freePort();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), nobodyListens);
         client = gateway.client();
