@@ -18,6 +18,7 @@ import dev.abuseguard.store.ObservedDecisionStore;
 import dev.abuseguard.store.RedisAbuseRegistry;
 import dev.abuseguard.store.RedisAuditTrail;
 import dev.abuseguard.store.SharedAbuseRegistry;
+import dev.abuseguard.strategy.StrategyType;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -47,13 +48,13 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.ConfigurableEnvironment;
 import jakarta.validation.Validation;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.core.convert.converter.Converter;
-import dev.abuseguard.strategy.StrategyType;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
@@ -85,11 +86,21 @@ public class AbuseGuardAutoConfiguration {
         return new InMemoryDecisionStore(clock, policies::rules, properties.store().memory().maxUsers());
     }
 
-    @Bean(destroyMethod = "close")
+    /** Redis, when {@code spring.data.redis.*} describes one and {@code abuse-guard.store.redis.enabled} allows it. */
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnBean(DataRedisConnectionDetails.class)
     @ConditionalOnProperty(name = "abuse-guard.store.redis.enabled", havingValue = "true", matchIfMissing = true)
-    LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties) {
-        return RedisEndpoints.connect(redis, properties.store().redis().connectTimeout());
+    static class RedisStoreConfiguration {
+
+        @Bean(destroyMethod = "close")
+        LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties) {
+            return RedisEndpoints.connect(redis, properties.store().redis().connectTimeout());
+        }
+
+        @Bean(destroyMethod = "close")
+        BlockInvalidations abuseGuardBlockInvalidations(LettuceConnection connection) {
+            return new BlockInvalidations(connection);
+        }
     }
 
     @Bean
@@ -111,13 +122,6 @@ public class AbuseGuardAutoConfiguration {
         LettuceConnection connection = redis.getIfAvailable();
         return connection == null ? new InMemoryAuditTrail(properties.audit().maxLength())
                 : new RedisAuditTrail(connection, policies, properties.audit().maxLength());
-    }
-
-    @Bean(destroyMethod = "close")
-    @ConditionalOnBean(DataRedisConnectionDetails.class)
-    @ConditionalOnProperty(name = "abuse-guard.store.redis.enabled", havingValue = "true", matchIfMissing = true)
-    BlockInvalidations abuseGuardBlockInvalidations(LettuceConnection connection) {
-        return new BlockInvalidations(connection);
     }
 
     @Bean
