@@ -13,7 +13,7 @@
 #
 # Knobs (environment): ROUNDS=3 ROUND_SECONDS=10 WARMUP_SECONDS=10 DENY_SECONDS=5 THREADS=2 CONNECTIONS=32
 # USERS=1000 COUNT_REQUESTS=600 BENCH_LIMIT=1000000 BENCH_WINDOW=1000000s GATEWAY_JAVA_OPTS="-Xms512m -Xmx512m"
-# JFR=1 (record the gateway with JFR, settings=profile) REBUILD=1 (rebuild the jars) MAX_SECONDS=480
+# JFR=1 (record the gateway with JFR, settings=profile, and sum up the samples with bench/JfrSummary.java) REBUILD=1 (rebuild the jars) MAX_SECONDS=480
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,6 +93,12 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$MONITOR_PID" 2
   stop_pid "$GATEWAY_PID" 20
+  if [ "$JFR" = 1 ] && [ "$rc" = 0 ] && [ -s "$WORK/gateway.jfr" ]; then # written when the gateway exits
+    if java "$ROOT/bench/JfrSummary.java" "$WORK/gateway.jfr" >"$WORK/jfr-summary.txt" 2>&1; then
+      echo; echo "JFR: where the gateway's CPU samples fall, whole run (${WORK#"$ROOT"/}/jfr-summary.txt)"
+      cat "$WORK/jfr-summary.txt"
+    fi
+  fi
   stop_pid "$BACKEND_PID" 5
   stop_pid "$REDIS_PID" 5
   stop_pid "$WATCHDOG_PID" 1
@@ -177,7 +183,8 @@ EOF
 
 JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
-  JFR_OPTS=("-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
+  JFR_OPTS=("-XX:FlightRecorderOptions:stackdepth=256"
+    "-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
 fi
 # KEY_RESOLVER_SHIM=auto: if the jar fails to start because Spring Cloud Gateway's principalNameKeyResolver
 # and abuse-guard's userIdKeyResolver are both there (requestRateLimiterGatewayFilterFactory wants one),
@@ -200,7 +207,8 @@ start_gateway() { # use-shim(0|1) log-file
 }
 JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
-  JFR_OPTS=("-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
+  JFR_OPTS=("-XX:FlightRecorderOptions:stackdepth=256"
+    "-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
 fi
 if [ "$KEY_RESOLVER_SHIM" = 1 ]; then
   start_gateway 1 "$WORK/gateway.log"; SHIM_USED=yes
