@@ -35,6 +35,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -164,9 +165,11 @@ public class AbuseGuardAutoConfiguration {
         if (connection != null) {
             TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
                     .timeoutDuration(properties.store().redis().timeout()).cancelRunningFuture(true).build());
+            RedisDecisionStore redisStore = new RedisDecisionStore(connection, policies::rules);
+            redisStore.warmUp().subscribe(null, unreachable -> LoggerFactory.getLogger(AbuseGuardAutoConfiguration.class)
+                    .info("event=redis_warm_up_failed error=\"{}\" (the breaker takes it from here)", unreachable.toString()));
             BlockCachingDecisionStore nearCache = new BlockCachingDecisionStore(
-                    new FailoverDecisionStore(new RedisDecisionStore(connection, policies::rules), memory, breaker,
-                            timeLimiter, meters),
+                    new FailoverDecisionStore(redisStore, memory, breaker, timeLimiter, meters),
                     clock, properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
                     invalidations.getObject().received());
             deciding = nearCache;

@@ -13,7 +13,12 @@ import reactor.core.publisher.Mono;
  */
 public final class UserIdKeyResolver implements KeyResolver {
 
+    /** The identity check of one configuration, built once (its pattern is compiled once). */
+    private record ForConfiguration(LivePolicies.Snapshot configuration, IdentityResolver identity) {
+    }
+
     private final LivePolicies policies;
+    private volatile ForConfiguration current;
 
     public UserIdKeyResolver(LivePolicies policies) {
         this.policies = policies;
@@ -21,12 +26,21 @@ public final class UserIdKeyResolver implements KeyResolver {
 
     @Override
     public Mono<String> resolve(ServerWebExchange exchange) {
-        AbuseGuardProperties.Identity identity = policies.current().properties().identity();
         try {
-            return Mono.just(new IdentityResolver(identity.header(), identity.pattern())
-                    .resolve(exchange.getRequest(), IdentityFallback.NONE));
+            return Mono.just(identity().resolve(exchange.getRequest(), IdentityFallback.NONE));
         } catch (BadInput invalid) {
             return Mono.empty();
         }
+    }
+
+    private IdentityResolver identity() {
+        LivePolicies.Snapshot inForce = policies.current();
+        ForConfiguration cached = current;
+        if (cached == null || cached.configuration() != inForce) {
+            AbuseGuardProperties.Identity identity = inForce.properties().identity();
+            cached = new ForConfiguration(inForce, new IdentityResolver(identity.header(), identity.pattern()));
+            current = cached;
+        }
+        return cached.identity();
     }
 }

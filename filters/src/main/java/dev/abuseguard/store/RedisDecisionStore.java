@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -61,6 +62,15 @@ public final class RedisDecisionStore implements DecisionStore {
     }
 
     /** The script's arguments for each {@link Spend}, built once per action. */
+    /**
+     * Opens the connection and loads the decision scripts (on every node of a cluster) ahead of the first
+     * request, which would otherwise pay for both and might run past the time limit into a fallback.
+     */
+    public Mono<Void> warmUp() {
+        return redis.commands().flatMap(r -> Flux.fromIterable(scripts.values())
+                .concatMap(script -> r.scriptLoad(script.source())).then());
+    }
+
     private static String[][] scriptArgs(Action action, ScoringRules rules) {
         String[][] bySpend = new String[Spend.values().length][];
         for (Spend spend : Spend.values()) {
