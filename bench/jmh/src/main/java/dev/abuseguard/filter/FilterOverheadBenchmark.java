@@ -14,6 +14,8 @@ import dev.abuseguard.strategy.StrategyType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -86,16 +88,15 @@ public class FilterOverheadBenchmark {
         problems = new ProblemResponses(json);
     }
 
+    /** Bound the way Spring Boot binds routes.yml, so every default applies as in the gateway. */
     private static AbuseGuardProperties properties() {
-        return new AbuseGuardProperties(
-                new AbuseGuardProperties.Identity(USER_HEADER, "^[A-Za-z0-9_.@:-]{1,128}$"),
-                "X-Action",
-                Map.of("bench", ActionPolicy.of(Users.LIMIT, Users.WINDOW, StrategyType.TOKEN_BUCKET)),
-                new AbuseGuardProperties.Abuse(10, 0.5, Duration.ofHours(1), 100, 50, Duration.ZERO,
-                        Duration.ofDays(30), 100),
-                new AbuseGuardProperties.Store(new AbuseGuardProperties.Memory(100_000),
-                        new AbuseGuardProperties.Redis(true, Duration.ofMillis(250), Duration.ofSeconds(1), 50, 20, 5,
-                                Duration.ofSeconds(10), 3)));
+        Map<String, String> config = Map.of(
+                "abuse-guard.identity.header", USER_HEADER,
+                "abuse-guard.actions.bench.limit", Long.toString(Users.LIMIT),
+                "abuse-guard.actions.bench.window", Users.WINDOW.toMillis() + "ms",
+                "abuse-guard.actions.bench.strategy", "token-bucket");
+        return new Binder(new MapConfigurationPropertySource(config))
+                .bindOrCreate("abuse-guard", AbuseGuardProperties.class);
     }
 
     private int nextUser() {
