@@ -11,9 +11,9 @@
 # ratios, and the Redis commands the gateway sends per request (counted with MONITOR).
 # Everything it starts is stopped on exit; a watchdog ends the run after MAX_SECONDS.
 #
-# Knobs (environment): ROUNDS=3 ROUND_SECONDS=10 WARMUP_SECONDS=10 DENY_SECONDS=5 THREADS=2 CONNECTIONS=32
+# Knobs (environment): ROUNDS=3 ROUND_SECONDS=10 WARMUP_SECONDS=20 DENY_SECONDS=5 THREADS=2 CONNECTIONS=32
 # USERS=1000 COUNT_REQUESTS=600 BENCH_LIMIT=1000000 BENCH_WINDOW=1000000s GATEWAY_JAVA_OPTS="-Xms512m -Xmx512m"
-# JFR=1 (record the gateway with JFR, settings=profile, and sum up the samples with bench/JfrSummary.java) REBUILD=1 (rebuild the jars) MAX_SECONDS=480
+# JFR=1 (record the gateway with JFR, settings=profile, and sum up the samples with bench/JfrSummary.java) REBUILD=1 (rebuild the jars) MAX_SECONDS=600
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,8 @@ cd "$ROOT"
 
 ROUNDS=${ROUNDS:-3}
 ROUND_SECONDS=${ROUND_SECONDS:-10}
-WARMUP_SECONDS=${WARMUP_SECONDS:-10}
+# 20 s per route: on 2 cores the JIT still compiles for about 30 s of load after start-up (jstat -compiler)
+WARMUP_SECONDS=${WARMUP_SECONDS:-20}
 DENY_SECONDS=${DENY_SECONDS:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -34,7 +35,7 @@ BENCH_WINDOW=${BENCH_WINDOW:-1000000s}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}
 JFR=${JFR:-0}
 REBUILD=${REBUILD:-0}
-MAX_SECONDS=${MAX_SECONDS:-480}
+MAX_SECONDS=${MAX_SECONDS:-600}
 
 # the built-in RedisRateLimiter refills per second: the same rate as the bench action, at least 1/s
 [[ $BENCH_WINDOW =~ ^([0-9]+)(ms|s|m|h|d)$ ]] || { echo "BENCH_WINDOW: write it as 1000000s, 1m, 1h, 1d or 500ms" >&2; exit 2; }

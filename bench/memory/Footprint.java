@@ -33,7 +33,7 @@ public final class Footprint {
 
     private static void redis(int port, int users) {
         try (LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", port),
-                Duration.ofSeconds(2))) {
+                Duration.ofSeconds(2), Duration.ofSeconds(2), java.util.List.of())) {
             RedisDecisionStore store = new RedisDecisionStore(connection, ScoringRules::defaults);
             store.decide("warm-up", PACK_CREATE, Spend.CONSUME).block();
             long before = usedMemory(port);

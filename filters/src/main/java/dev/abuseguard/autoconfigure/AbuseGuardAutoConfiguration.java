@@ -32,9 +32,8 @@ import dev.abuseguard.store.LettuceConnection;
 import dev.abuseguard.store.RedisDecisionStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -95,7 +94,9 @@ public class AbuseGuardAutoConfiguration {
 
         @Bean(destroyMethod = "close")
         LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties) {
-            return RedisEndpoints.connect(redis, properties.store().redis().connectTimeout());
+            AbuseGuardProperties.Redis settings = properties.store().redis();
+            return RedisEndpoints.connect(redis, settings.connectTimeout(), settings.timeout(),
+                    settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of());
         }
 
         @Bean(destroyMethod = "close")
@@ -163,13 +164,11 @@ public class AbuseGuardAutoConfiguration {
         LettuceConnection connection = redis.getIfAvailable();
         DecisionStore deciding = memory;
         if (connection != null) {
-            TimeLimiter timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                    .timeoutDuration(properties.store().redis().timeout()).cancelRunningFuture(true).build());
             RedisDecisionStore redisStore = new RedisDecisionStore(connection, policies::rules);
             redisStore.warmUp().subscribe(null, unreachable -> LoggerFactory.getLogger(AbuseGuardAutoConfiguration.class)
                     .info("event=redis_warm_up_failed error=\"{}\" (the breaker takes it from here)", unreachable.toString()));
             BlockCachingDecisionStore nearCache = new BlockCachingDecisionStore(
-                    new FailoverDecisionStore(redisStore, memory, breaker, timeLimiter, meters),
+                    new FailoverDecisionStore(redisStore, memory, breaker, meters),
                     clock, properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
                     invalidations.getObject().received());
             deciding = nearCache;

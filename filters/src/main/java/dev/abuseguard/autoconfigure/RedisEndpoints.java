@@ -1,6 +1,7 @@
 package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.store.LettuceConnection;
+import io.netty.channel.EventLoop;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.List;
@@ -12,16 +13,18 @@ final class RedisEndpoints {
     private RedisEndpoints() {
     }
 
-    static LettuceConnection connect(DataRedisConnectionDetails details, Duration connectTimeout) {
+    static LettuceConnection connect(DataRedisConnectionDetails details, Duration connectTimeout,
+                                     Duration scriptTimeout, List<EventLoop> laneLoops) {
         DataRedisConnectionDetails.Cluster cluster = details.getCluster();
         if (cluster != null && !cluster.getNodes().isEmpty()) {
             List<RedisURI> seeds = cluster.getNodes().stream()
                     .map(node -> uri(details, node.host(), node.port(), 0)).toList();
-            return LettuceConnection.cluster(seeds, connectTimeout);
+            return LettuceConnection.cluster(seeds, connectTimeout, scriptTimeout, laneLoops);
         }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
         return LettuceConnection.standalone(
-                uri(details, standalone.getHost(), standalone.getPort(), standalone.getDatabase()), connectTimeout);
+                uri(details, standalone.getHost(), standalone.getPort(), standalone.getDatabase()), connectTimeout,
+                scriptTimeout, laneLoops);
     }
 
     private static RedisURI uri(DataRedisConnectionDetails details, String host, int port, int database) {

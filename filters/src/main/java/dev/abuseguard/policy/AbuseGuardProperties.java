@@ -123,10 +123,13 @@ public record AbuseGuardProperties(
     /**
      * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
      * too slow for a store that sits on every request. {@code block-cache-ttl}: the longest this instance
-     * answers a blocked user from its near cache without asking Redis again.
+     * answers a blocked user from its near cache without asking Redis again. {@code event-loop-lanes}: one
+     * decision connection per event loop of the HTTP server, on that loop (off: one connection on Lettuce's
+     * own threads, as for everything else).
      */
     public record Redis(
             @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean eventLoopLanes,
             @DefaultValue("250ms") @NotNull Duration timeout,
             @DefaultValue("1s") @NotNull Duration connectTimeout,
             @DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,

@@ -2,42 +2,47 @@ package dev.abuseguard.store;
 
 import dev.abuseguard.policy.Action;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
-import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Puts the shared store behind a time limit and a circuit breaker. While the shared store fails (or
- * the breaker is open, so no request waits on it), each action falls back to its
- * {@code on-store-failure}: the local store decides, the request goes through, or it gets a 503.
- * The breaker probes the shared store again by itself and closes when it answers.
+ * Puts the shared store behind a circuit breaker; its time limit is the Redis command timeout (see
+ * {@link LettuceConnection}). While the shared store fails (or the breaker is open, so no request waits
+ * on it), each action falls back to its {@code on-store-failure}: the local store decides, the request
+ * goes through, or it gets a 503. The breaker probes the shared store again by itself and closes when it
+ * answers.
+ *
+ * <p>The breaker is driven by hand around the decision's future rather than through Resilience4j's Reactor
+ * operators: every request passes here, and one future stage is cheaper than a chain of operators.
  */
 public final class FailoverDecisionStore implements DecisionStore {
 
     private static final Logger log = LoggerFactory.getLogger(FailoverDecisionStore.class);
 
-    private final DecisionStore shared;
+    private final RedisDecisionStore shared;
     private final DecisionStore local;
     private final CircuitBreaker breaker;
-    private final TimeLimiter timeLimiter;
     private final long denyRetryAfterMillis;
 
     private final Timer sharedLatency;
     private final MeterRegistry meters;
 
-    public FailoverDecisionStore(DecisionStore shared, DecisionStore local, CircuitBreaker breaker,
-                                 TimeLimiter timeLimiter, MeterRegistry meters) {
+    public FailoverDecisionStore(RedisDecisionStore shared, DecisionStore local, CircuitBreaker breaker,
+                                 MeterRegistry meters) {
         this.shared = shared;
         this.local = local;
         this.breaker = breaker;
-        this.timeLimiter = timeLimiter;
         this.meters = meters;
         this.sharedLatency = Timer.builder("abuseguard.redis.latency")
                 .description("Time of one decision on Redis, as the gateway waits for it").register(meters);
@@ -52,17 +57,35 @@ public final class FailoverDecisionStore implements DecisionStore {
 
     @Override
     public Mono<Decision> decide(String userId, Action action, Spend spend) {
-        return Mono.defer(() -> {
-                    long start = System.nanoTime();
-                    return shared.decide(userId, action, spend)
-                            .doFinally(signal -> sharedLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
-                })
-                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
-                .onErrorResume(error -> {
-                    countFallback(action, error);
-                    return fallback(userId, action, spend);
-                });
+        return Mono.fromCompletionStage(() -> decideAsync(userId, action, spend));
+    }
+
+    private CompletionStage<Decision> decideAsync(String userId, Action action, Spend spend) {
+        if (!breaker.tryAcquirePermission()) {
+            return fallback(userId, action, spend, "breaker_open", null);
+        }
+        long start = System.nanoTime();
+        CompletableFuture<Decision> decided;
+        try {
+            decided = shared.decideAsync(userId, action, spend);
+        } catch (RuntimeException e) {
+            decided = CompletableFuture.failedFuture(e);
+        }
+        return decided.handle((decision, failure) -> {
+            long took = System.nanoTime() - start;
+            sharedLatency.record(took, TimeUnit.NANOSECONDS);
+            if (failure == null) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                return CompletableFuture.completedFuture(decision);
+            }
+            Throwable error = RedisScripts.unwrap(failure);
+            breaker.onError(took, TimeUnit.NANOSECONDS, error);
+            return fallback(userId, action, spend, isTimeout(error) ? "timeout" : "error", error);
+        }).thenCompose(Function.identity());
+    }
+
+    private static boolean isTimeout(Throwable error) {
+        return error instanceof RedisCommandTimeoutException || error instanceof TimeoutException;
     }
 
     @Override
@@ -76,22 +99,19 @@ public final class FailoverDecisionStore implements DecisionStore {
      * logged, the breaker's transitions tell the rest. A timed-out call may still run
      * in Redis later, so a fallback can admit a request Redis also admitted: the price of {@code local}.
      */
-    private void countFallback(Action action, Throwable error) {
-        String reason = error instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException ? "breaker_open"
-                : error instanceof java.util.concurrent.TimeoutException ? "timeout" : "error";
-        meters.counter("abuseguard.store.fallbacks", "mode", action.policy().onStoreFailure().name().toLowerCase(
-                java.util.Locale.ROOT), "reason", reason).increment();
-        if (!"breaker_open".equals(reason) && breaker.getState() == CircuitBreaker.State.CLOSED) {
+    private CompletionStage<Decision> fallback(String userId, Action action, Spend spend, String reason,
+                                               Throwable error) {
+        meters.counter("abuseguard.store.fallbacks", "mode", action.policy().onStoreFailure().name()
+                .toLowerCase(Locale.ROOT), "reason", reason).increment();
+        if (error != null && breaker.getState() == CircuitBreaker.State.CLOSED) {
             log.warn("event=store_fallback action={} mode={} reason={} error=\"{}\"", action.name(),
                     action.policy().onStoreFailure(), reason, error.toString());
         }
-    }
-
-    private Mono<Decision> fallback(String userId, Action action, Spend spend) {
         return switch (action.policy().onStoreFailure()) {
-            case LOCAL -> local.decide(userId, action, spend);
-            case ALLOW -> Mono.just(Decision.unmetered(action.quota().limit()));
-            case DENY -> Mono.just(Decision.storeUnavailable(action.quota().limit(), denyRetryAfterMillis));
+            case LOCAL -> local.decide(userId, action, spend).toFuture();
+            case ALLOW -> CompletableFuture.completedFuture(Decision.unmetered(action.quota().limit()));
+            case DENY -> CompletableFuture.completedFuture(
+                    Decision.storeUnavailable(action.quota().limit(), denyRetryAfterMillis));
         };
     }
 }

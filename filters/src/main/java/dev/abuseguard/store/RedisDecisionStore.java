@@ -6,6 +6,7 @@ import dev.abuseguard.strategy.StrategyType;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -45,6 +46,11 @@ public final class RedisDecisionStore implements DecisionStore {
 
     @Override
     public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        return Mono.fromCompletionStage(() -> decideAsync(userId, action, spend));
+    }
+
+    /** The decision as a future: started at once, completed on the event loop that reads Redis' reply. */
+    public CompletableFuture<Decision> decideAsync(String userId, Action action, Spend spend) {
         ScoringRules inForce = rules.get();
         ScriptArgs prepared = argsByAction.get(action);
         if (prepared == null || prepared.rules() != inForce) {
@@ -56,21 +62,22 @@ public final class RedisDecisionStore implements DecisionStore {
             args = args.clone();
             args[NOW] = Long.toString(pinnedNow.getAsLong());
         }
-        return redis.<List<Object>>run(scripts.get(action.policy().strategy()), ScriptOutputType.MULTI,
+        return redis.<List<Object>>runAsync(scripts.get(action.policy().strategy()), ScriptOutputType.MULTI,
                         UserKeys.forDecision(userId, action), args)
-                .map(reply -> toDecision(reply, action));
+                .thenApply(reply -> toDecision(reply, action));
     }
 
-    /** The script's arguments for each {@link Spend}, built once per action. */
     /**
      * Opens the connection and loads the decision scripts (on every node of a cluster) ahead of the first
      * request, which would otherwise pay for both and might run past the time limit into a fallback.
      */
     public Mono<Void> warmUp() {
         return redis.commands().flatMap(r -> Flux.fromIterable(scripts.values())
-                .concatMap(script -> r.scriptLoad(script.source())).then());
+                .concatMap(script -> r.scriptLoad(script.source())).then())
+                .then(redis.openAll());
     }
 
+    /** The script's arguments for each {@link Spend}, built once per action. */
     private static String[][] scriptArgs(Action action, ScoringRules rules) {
         String[][] bySpend = new String[Spend.values().length][];
         for (Spend spend : Spend.values()) {

@@ -24,7 +24,7 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
     @Override
     protected DecisionStore store(ScoringRules rules) {
         LettuceConnection connection = LettuceConnection.standalone(
-                RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
+                RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1), Duration.ofSeconds(2), List.of());
         connections.add(connection);
         return new RedisDecisionStore(connection, () -> rules, clock::millis);
     }
