@@ -22,7 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrSummary {
 
     private static final List<String> DEFAULT_MARKERS = List.of(
-            "AbuseGuardFilter.filter", "RedisDecisionStore.decide", "FailoverDecisionStore", "TimeLimiterOperator",
+            "AbuseGuardFilter.filter", "RedisDecisionStore.decide", "FailoverDecisionStore", "DecisionLanes",
             "ProblemResponses", "RequestRateLimiterGatewayFilterFactory", "RedisRateLimiter.isAllowed",
             "DefaultReactiveScriptExecutor", "ResourceScriptSource.isModified", "UserIdKeyResolver.resolve",
             "Pattern.compile", "FilteringWebHandler.handle", "NettyRoutingFilter.filter", "GatewayMetricsFilter",
