@@ -361,7 +361,8 @@ DENIED=$(median_table 429-phase 403-phase blocked-1)
 
 echo
 echo "abuse-guard load benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, $USERS users"
-echo "gateway: $GATEWAY_JAVA_OPTS; action bench: limit $BENCH_LIMIT per $BENCH_WINDOW (token bucket); RedisRateLimiter: burst $BENCH_LIMIT, $REPLENISH/s"
+LANES=$(grep -o 'event=redis_lanes[^ ]* count=[0-9]*' "$WORK/gateway.log" | head -1 | sed 's/.*count=//')
+echo "gateway: $GATEWAY_JAVA_OPTS, ${LANES:-no} event loops with a Redis decision connection each; action bench: limit $BENCH_LIMIT per $BENCH_WINDOW (token bucket); RedisRateLimiter: burst $BENCH_LIMIT, $REPLENISH/s"
 echo
 echo "Allowed traffic: median of $ROUNDS rounds x ${ROUND_SECONDS}s per route (routes interleaved)"
 printf '%-10s %10s %9s %9s %13s %15s %8s\n' route "req/s" "p50 ms" "p99 ms" "gw CPU us/req" "redis CPU us/req" "non-2xx"

@@ -39,6 +39,7 @@ final class ServerEventLoops {
                     Transports.socketChannelClass().getSimpleName());
             return List.of();
         }
+        log.info("event=redis_lanes count={} detail=\"one decision connection per server event loop\"", loops.size());
         return List.copyOf(loops);
     }
 
