@@ -54,6 +54,17 @@ public final class LettuceConnection implements AutoCloseable {
     /** How long an admin, audit or pub/sub command may take. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * The decisions of all the requests an event loop serves in one turn leave in one write: a flush waits
+     * for the end of the turn (or 64 flushes), so Redis also reads them, and answers them, at once.
+     */
+    private static final NettyCustomizer CONSOLIDATE_FLUSHES = new NettyCustomizer() {
+        @Override
+        public void afterChannelInitialized(Channel channel) {
+            channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
+        }
+    };
+
     private final Reconnecting<Commands> general;
     private final DecisionLanes lanes;
     private final Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>> pubSubConnector;
@@ -102,17 +113,6 @@ public final class LettuceConnection implements AutoCloseable {
         this.lanes = new DecisionLanes(laneLoops, laneConnections);
         this.shutdown = List.copyOf(stops);
     }
-
-    /**
-     * The decisions of all the requests an event loop serves in one turn leave in one write: a flush waits
-     * for the end of the turn (or 64 flushes), so Redis also reads them, and answers them, at once.
-     */
-    private static final NettyCustomizer CONSOLIDATE_FLUSHES = new NettyCustomizer() {
-        @Override
-        public void afterChannelInitialized(Channel channel) {
-            channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
-        }
-    };
 
     /**
      * Reconnect attempts back off from 10 ms to at most 1 s (Lettuce's default grows to 30 s), so a
