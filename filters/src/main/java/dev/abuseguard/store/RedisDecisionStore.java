@@ -68,8 +68,9 @@ public final class RedisDecisionStore implements DecisionStore {
     }
 
     /**
-     * Opens the connection and loads the decision scripts (on every node of a cluster) ahead of the first
-     * request, which would otherwise pay for both and might run past the time limit into a fallback.
+     * Loads the decision scripts (on every node of a cluster) and opens the connections, each event loop's
+     * and the general one, ahead of the first request, which would otherwise pay for both and might run past
+     * the time limit into a fallback.
      */
     public Mono<Void> warmUp() {
         return redis.commands().flatMap(r -> Flux.fromIterable(scripts.values())
