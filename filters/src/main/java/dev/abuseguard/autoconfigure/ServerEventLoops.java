@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import reactor.netty.resources.LoopResources;
 final class ServerEventLoops {
 
     private static final Logger log = LoggerFactory.getLogger(ServerEventLoops.class);
+    private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
 
     private ServerEventLoops() {
     }
@@ -47,9 +49,11 @@ final class ServerEventLoops {
     private static boolean accepts(EventLoop loop, Class<? extends Channel> channelType) {
         try {
             Channel probe = channelType.getConstructor().newInstance();
-            ChannelFuture registered = loop.register(probe).awaitUninterruptibly();
+            ChannelFuture registered = loop.register(probe);
+            // start-up waits for a busy or stuck loop no longer than this; without an answer, no lanes
+            boolean answered = registered.awaitUninterruptibly(REGISTRATION_WAIT.toMillis());
             probe.close();
-            return registered.isSuccess();
+            return answered && registered.isSuccess();
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }

@@ -51,7 +51,7 @@ import reactor.util.retry.Retry;
  */
 public final class LettuceConnection implements AutoCloseable {
 
-    /** How long an admin, audit or pub/sub command may take. */
+    /** How long a command that is not a script (admin reads, audit reads, pub/sub) may take. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     /**
@@ -243,7 +243,7 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     /** How many event loops have a decision connection of their own. */
-    public int laneCount() {
+    int laneCount() {
         return lanes.all().size();
     }
 

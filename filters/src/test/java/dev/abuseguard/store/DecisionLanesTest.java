@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +33,12 @@ import org.junit.jupiter.api.Test;
 class DecisionLanesTest {
 
     private static final RedisServer redis = RedisServer.shared();
+    private static final AtomicInteger TESTS = new AtomicInteger();
     private static final Action PACK_CREATE = new Action("pack_create",
             ActionPolicy.of(5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET));
 
+    /** Each test's connections by a name of their own, so that one test never counts another's. */
+    private final String clientName = "decision-lanes-" + TESTS.incrementAndGet();
     private EventLoopGroup serverLoops;
     private List<EventLoop> loops;
     private LettuceConnection connection;
@@ -43,14 +47,14 @@ class DecisionLanesTest {
     @BeforeEach
     void start() {
         redis.flushAll();
-        redis.run("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"); // earlier tests' connections
         // the transport Lettuce picks (epoll where it is available), as Reactor Netty's server does
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         serverLoops = new MultiThreadIoEventLoopGroup(2, io);
         loops = new ArrayList<>();
         serverLoops.forEach(executor -> loops.add((EventLoop) executor));
-        connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1),
-                Duration.ofSeconds(2), loops);
+        RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(redis.port()).withClientName(clientName)
+                .build();
+        connection = LettuceConnection.standalone(uri, Duration.ofSeconds(1), Duration.ofSeconds(2), loops);
         store = new RedisDecisionStore(connection, ScoringRules::defaults);
         store.warmUp().block(Duration.ofSeconds(10));
     }
@@ -76,11 +80,11 @@ class DecisionLanesTest {
         return answered.get(5, TimeUnit.SECONDS);
     }
 
-    /** Redis' clients that have sent a decision (their last command is EVALSHA), by client id. */
-    private static List<String> clientsThatDecided() {
+    /** This test's Redis clients that have sent a decision (their last command is EVALSHA), by client id. */
+    private List<String> clientsThatDecided() {
         return redis.run("CLIENT", "LIST").stream()
                 .flatMap(lines -> lines.lines())
-                .filter(line -> line.contains(" cmd=evalsha "))
+                .filter(line -> line.contains(" name=" + clientName + " ") && line.contains(" cmd=evalsha "))
                 .map(line -> line.substring(0, line.indexOf(' ')))
                 .collect(Collectors.toList());
     }
