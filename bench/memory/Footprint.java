@@ -1,15 +1,17 @@
 import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.decision.Spend;
+import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicy;
-import dev.abuseguard.store.InMemoryDecisionStore;
-import dev.abuseguard.store.LettuceConnection;
-import dev.abuseguard.store.RedisDecisionStore;
-import dev.abuseguard.store.Spend;
+import dev.abuseguard.redis.RedisDecisionStore;
 import dev.abuseguard.strategy.StrategyType;
 import io.lettuce.core.RedisURI;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
@@ -33,7 +35,7 @@ public final class Footprint {
 
     private static void redis(int port, int users) {
         try (LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", port),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), java.util.List.of())) {
+                Duration.ofSeconds(2), Duration.ofSeconds(2), List.of())) {
             RedisDecisionStore store = new RedisDecisionStore(connection, ScoringRules::defaults);
             store.decide("warm-up", PACK_CREATE, Spend.CONSUME).block();
             long before = usedMemory(port);
@@ -54,7 +56,7 @@ public final class Footprint {
                 }
             }
             throw new IllegalStateException("no used_memory in INFO");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

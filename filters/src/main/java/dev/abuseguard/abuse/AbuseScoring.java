@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Scores one violation: the pure function behind both stores (its Lua twin is the tail of every
- * decision script, {@code dev/abuseguard/store/decide-tail.lua}).
+ * decision script, {@code dev/abuseguard/redis/decide-tail.lua}).
  */
 public final class AbuseScoring {
 

@@ -1,40 +1,39 @@
 package dev.abuseguard.autoconfigure;
 
+import dev.abuseguard.audit.AbuseEvents;
+import dev.abuseguard.audit.AuditTrail;
+import dev.abuseguard.audit.InMemoryAuditTrail;
+import dev.abuseguard.audit.RedisAuditTrail;
+import dev.abuseguard.audit.WebhookAlerts;
+import dev.abuseguard.decision.DecisionChain;
+import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.UserIdKeyResolver;
+import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.lettuce.RedisEndpoints;
+import dev.abuseguard.lettuce.ServerEventLoops;
+import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
-import dev.abuseguard.abuse.AbuseEvents;
-import dev.abuseguard.abuse.AbuseRegistry;
-import dev.abuseguard.abuse.AuditTrail;
-import dev.abuseguard.abuse.EventType;
-import dev.abuseguard.abuse.WebhookAlerts;
-import dev.abuseguard.store.BlockCachingDecisionStore;
-import dev.abuseguard.store.BlockInvalidations;
-import dev.abuseguard.store.DecisionStore;
-import dev.abuseguard.store.InMemoryAbuseRegistry;
-import dev.abuseguard.store.InMemoryAuditTrail;
-import dev.abuseguard.store.ObservedDecisionStore;
-import dev.abuseguard.store.RedisAbuseRegistry;
-import dev.abuseguard.store.RedisAuditTrail;
-import dev.abuseguard.store.SharedAbuseRegistry;
+import dev.abuseguard.redis.BlockInvalidations;
+import dev.abuseguard.redis.RedisDecisionStore;
+import dev.abuseguard.registry.AbuseRegistry;
+import dev.abuseguard.registry.InMemoryAbuseRegistry;
+import dev.abuseguard.registry.RedisAbuseRegistry;
+import dev.abuseguard.registry.SharedAbuseRegistry;
 import dev.abuseguard.strategy.StrategyType;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.springframework.web.reactive.function.client.WebClient;
-import dev.abuseguard.store.FailoverDecisionStore;
-import dev.abuseguard.store.InMemoryDecisionStore;
-import dev.abuseguard.store.LettuceConnection;
-import dev.abuseguard.store.RedisDecisionStore;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.time.Clock;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,15 +45,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.ConfigurableEnvironment;
-import jakarta.validation.Validation;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
@@ -153,41 +152,26 @@ public class AbuseGuardAutoConfiguration {
         return new AbuseEvents(trail, alerts, clock);
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @Primary
-    DecisionStore abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
+    DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
                                           InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
                                           CircuitBreaker breaker, AbuseEvents events,
                                           ObjectProvider<BlockInvalidations> invalidations,
                                           ObjectProvider<MeterRegistry> meterRegistry, Clock clock) {
         MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
+        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock);
         LettuceConnection connection = redis.getIfAvailable();
-        DecisionStore deciding = memory;
         if (connection != null) {
-            RedisDecisionStore redisStore = new RedisDecisionStore(connection, policies::rules);
-            redisStore.warmUp().subscribe(null, unreachable -> LoggerFactory.getLogger(AbuseGuardAutoConfiguration.class)
-                    .info("event=redis_warm_up_failed error=\"{}\" (the breaker takes it from here)", unreachable.toString()));
-            BlockCachingDecisionStore nearCache = new BlockCachingDecisionStore(
-                    new FailoverDecisionStore(redisStore, memory, breaker, meters),
-                    clock, properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
-                    invalidations.getObject().received());
-            deciding = nearCache;
-            breaker.getEventPublisher().onStateTransition(event -> {
-                CircuitBreaker.State to = event.getStateTransition().getToState();
-                if (to == CircuitBreaker.State.CLOSED) {
-                    nearCache.forgetAll(); // invalidations published while Redis was away were lost
-                }
-                if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.CLOSED) {
-                    events.store(to == CircuitBreaker.State.OPEN ? EventType.FAILOVER : EventType.RECOVERY,
-                            "breaker " + event.getStateTransition());
-                }
-            });
+            chain.shared(new RedisDecisionStore(connection, policies::rules), breaker)
+                    .blockCache(properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
+                            invalidations.getObject().received());
         }
-        DecisionStore observed = new ObservedDecisionStore(deciding, events, meters, policies, clock);
-        Gauge.builder("abuseguard.store.shared.deciding", observed, store -> store.status().storeDeciding() ? 1 : 0)
+        DecisionChain built = chain.build();
+        Gauge.builder("abuseguard.store.shared.deciding", built, store -> store.status().storeDeciding() ? 1 : 0)
                 .description("1 while the shared store (Redis) decides, 0 while actions fall back")
-                .tag("store", observed.status().store()).register(meters);
-        return observed;
+                .tag("store", built.status().store()).register(meters);
+        return built;
     }
 
     /** Fails start-up on a route whose AbuseGuard arguments name an undefined action. */
@@ -222,7 +206,7 @@ public class AbuseGuardAutoConfiguration {
     ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
                                                                   LivePolicies policies,
                                                                   AbuseGuardGatewayFilterFactory filters,
-                                                                  ObjectProvider<jakarta.validation.Validator> validator) {
+                                                                  ObjectProvider<Validator> validator) {
         return new ConfigurationRefreshGuard(environment, policies, filters, new SpringValidatorAdapter(
                 validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }

@@ -1,10 +1,10 @@
 package dev.abuseguard.filter;
 
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
-import dev.abuseguard.store.Decision;
 import dev.abuseguard.policy.SpendOn;
-import dev.abuseguard.store.DecisionStore;
-import dev.abuseguard.store.Spend;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;

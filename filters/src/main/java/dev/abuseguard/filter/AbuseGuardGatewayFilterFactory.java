@@ -1,8 +1,8 @@
 package dev.abuseguard.filter;
 
+import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
-import dev.abuseguard.store.DecisionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

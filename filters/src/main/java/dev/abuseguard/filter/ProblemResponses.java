@@ -1,7 +1,7 @@
 package dev.abuseguard.filter;
 
+import dev.abuseguard.decision.Decision;
 import dev.abuseguard.policy.Action;
-import dev.abuseguard.store.Decision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;

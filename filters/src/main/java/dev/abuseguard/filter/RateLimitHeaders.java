@@ -1,6 +1,6 @@
 package dev.abuseguard.filter;
 
-import dev.abuseguard.store.Decision;
+import dev.abuseguard.decision.Decision;
 import org.springframework.http.HttpHeaders;
 
 /** Renders a decision as the contract's response headers. The only place headers are written. */

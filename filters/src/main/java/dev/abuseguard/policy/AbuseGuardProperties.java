@@ -2,17 +2,18 @@ package dev.abuseguard.policy;
 
 import dev.abuseguard.abuse.ScoringRules;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import jakarta.validation.constraints.AssertTrue;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -94,7 +95,7 @@ public record AbuseGuardProperties(
 
     /** Alerts on new blocks, POSTed to a webhook (Discord-compatible body); off without a URL. */
     public record Alerts(
-            java.net.URI webhookUrl,
+            URI webhookUrl,
             @DefaultValue("5") @Min(1) int maxAttempts,
             @DefaultValue("500ms") @NotNull Duration initialBackoff,
             @DefaultValue("1000") @Min(1) int queueSize) {

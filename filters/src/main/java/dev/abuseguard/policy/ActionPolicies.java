@@ -1,5 +1,6 @@
 package dev.abuseguard.policy;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,7 +20,7 @@ public final class ActionPolicies {
         return Optional.ofNullable(byName.get(name));
     }
 
-    public java.util.Collection<Action> all() {
+    public Collection<Action> all() {
         return byName.values();
     }
 

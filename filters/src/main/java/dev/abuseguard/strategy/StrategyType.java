@@ -1,5 +1,6 @@
 package dev.abuseguard.strategy;
 
+import java.util.Locale;
 /**
  * The four strategies by the name operators write in {@code routes.yml}. Each names its Java class
  * and its Lua script (a resource beside the class, same simple name).
@@ -33,7 +34,7 @@ public enum StrategyType {
 
     /** The strategy an operator named in routes.yml ({@code token-bucket}; case and '-' / '_' do not matter). */
     public static StrategyType fromConfigName(String name) {
-        String wanted = name.trim().replace('_', '-').toLowerCase(java.util.Locale.ROOT);
+        String wanted = name.trim().replace('_', '-').toLowerCase(Locale.ROOT);
         for (StrategyType type : values()) {
             if (type.configName.equals(wanted)) {
                 return type;

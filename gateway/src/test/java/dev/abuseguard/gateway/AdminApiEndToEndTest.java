@@ -7,11 +7,14 @@ import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -50,7 +53,7 @@ class AdminApiEndToEndTest {
     }
 
     private WebTestClient.RequestHeadersSpec<?> admin(String method, String path) {
-        return client.method(org.springframework.http.HttpMethod.valueOf(method)).uri("/admin/api" + path)
+        return client.method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
                 .header("Authorization", "Bearer " + TOKEN);
     }
 
@@ -156,7 +159,7 @@ class AdminApiEndToEndTest {
                 .header("Authorization", "Bearer " + TOKEN).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() { });
         var received = live.takeUntil(event -> "block".equals(event.event())).collectList().toFuture();
-        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1200)).until(() -> true); // the stream polls every second
+        Awaitility.await().pollDelay(Duration.ofMillis(1200)).until(() -> true); // the stream polls every second
 
         blockByViolations("mallory-live");
 
@@ -164,7 +167,7 @@ class AdminApiEndToEndTest {
                 .containsExactly("BLOCK", "VIOLATION", "VIOLATION", "VIOLATION", "VIOLATION", "VIOLATION");
         assertThat(events(1).get(0)).containsEntry("userId", "mallory-live").containsEntry("score", 100)
                 .containsEntry("by", "gateway");
-        List<ServerSentEvent<Map<String, Object>>> streamed = received.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+        List<ServerSentEvent<Map<String, Object>>> streamed = received.orTimeout(10, TimeUnit.SECONDS)
                 .exceptionally(timeout -> List.of()).join();
         assertThat(streamed).extracting(ServerSentEvent::event).contains("violation", "block");
     }

@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -163,11 +165,11 @@ class ContractEndToEndTest {
      */
     @Test
     void aControlCharacterInTheUserIdGets400AndReachesNothing() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET /packs/open HTTP/1.1\r\nHost: gw\r\nX-User-Id: a\u0001b\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 
             assertThat(response).startsWith("HTTP/1.1 400");
         }
@@ -187,7 +189,7 @@ class ContractEndToEndTest {
                 bad("64 KB id", "/packs/open", h -> h.set("X-User-Id", "a".repeat(64 * 1024)), "X-User-Id"),
                 bad("escaped CR LF in id", "/packs/open", h -> h.set("X-User-Id", "a\\r\\nSET"), "X-User-Id"),
                 bad("non-ASCII id", "/packs/open", h -> h.set("X-User-Id", "\u00e9l\u00e8ve"), "X-User-Id"),
-                bad("duplicated id header", "/packs/open", h -> h.addAll("X-User-Id", java.util.List.of("a", "b")),
+                bad("duplicated id header", "/packs/open", h -> h.addAll("X-User-Id", List.of("a", "b")),
                         "X-User-Id"),
                 bad("unknown action", "/packs/open", h -> { h.set("X-User-Id", "ok"); h.set("X-Action", "nope"); },
                         "X-Action"),
@@ -198,7 +200,7 @@ class ContractEndToEndTest {
                 bad("key-pattern action", "/packs/open",
                         h -> { h.set("X-User-Id", "ok"); h.set("X-Action", "*"); }, "X-Action"),
                 bad("duplicated action header", "/packs/open",
-                        h -> { h.set("X-User-Id", "ok"); h.addAll("X-Action", java.util.List.of("pack_create",
+                        h -> { h.set("X-User-Id", "ok"); h.addAll("X-Action", List.of("pack_create",
                                 "pack_create")); }, "X-Action"));
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisMonitor;
 import dev.abuseguard.testsupport.RedisServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -76,7 +77,7 @@ class MultiInstanceEndToEndTest {
         Map<Integer, Long> byStatus = statuses.stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(Collections.frequency(statuses, 200)).as("admitted, by status: %s; decisions not made on Redis: %s",
-                byStatus, first.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                byStatus, first.bean(MeterRegistry.class)
                         .find("abuseguard.store.fallbacks").counters().stream()
                         .map(c -> c.getId().getTags() + "=" + c.count()).toList()).isEqualTo(5);
         assertThat(byStatus.keySet()).as("the rest are rate limited, then blocked").containsOnly(200, 429, 403);

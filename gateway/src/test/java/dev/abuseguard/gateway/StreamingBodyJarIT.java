@@ -2,7 +2,9 @@ package dev.abuseguard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 
 /**
  * A 50 MB upload to an allowed route reaches the backend byte for byte through a gateway whose heap

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -83,8 +84,8 @@ public final class BenchBackend {
     @ChannelHandler.Sharable
     private static final class Responder extends SimpleChannelInboundHandler<HttpObject> {
 
-        private static final io.netty.util.AttributeKey<Boolean> KEEP_ALIVE =
-                io.netty.util.AttributeKey.valueOf("keepAlive");
+        private static final AttributeKey<Boolean> KEEP_ALIVE =
+                AttributeKey.valueOf("keepAlive");
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {

@@ -1,14 +1,14 @@
 package dev.abuseguard.gateway.admin;
 
-import dev.abuseguard.abuse.AbuseEvents;
-import dev.abuseguard.abuse.AbuseRegistry;
-import dev.abuseguard.abuse.AbuseStats;
-import dev.abuseguard.abuse.AuditEvent;
-import dev.abuseguard.abuse.AuditTrail;
-import dev.abuseguard.abuse.EventType;
 import dev.abuseguard.abuse.UserHistory;
 import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.audit.AbuseEvents;
+import dev.abuseguard.audit.AuditEvent;
+import dev.abuseguard.audit.AuditTrail;
+import dev.abuseguard.audit.EventType;
 import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.registry.AbuseRegistry;
+import dev.abuseguard.registry.AbuseStats;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;

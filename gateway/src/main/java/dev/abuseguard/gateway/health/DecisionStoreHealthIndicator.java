@@ -1,7 +1,7 @@
 package dev.abuseguard.gateway.health;
 
-import dev.abuseguard.store.DecisionStore;
-import dev.abuseguard.store.StoreStatus;
+import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.StoreStatus;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;

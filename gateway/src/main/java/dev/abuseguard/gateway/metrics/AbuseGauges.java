@@ -1,7 +1,7 @@
 package dev.abuseguard.gateway.metrics;
 
-import dev.abuseguard.abuse.AbuseRegistry;
 import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.registry.AbuseRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code abuseguard.users.blocked} and {@code abuseguard.users.high_abuse}: counted from the shared store
@@ -39,7 +40,7 @@ class AbuseGauges implements SmartLifecycle {
     public void start() {
         poller = Flux.interval(Duration.ZERO, EVERY).onBackpressureDrop()
                 .concatMap(tick -> registry.stats(policies.current().properties().abuse().highAbuseThreshold())
-                        .onErrorResume(unreachable -> reactor.core.publisher.Mono.empty()))
+                        .onErrorResume(unreachable -> Mono.empty()))
                 .subscribe(stats -> {
                     blocked.set(stats.blocked());
                     highAbuse.set(stats.highAbuse());

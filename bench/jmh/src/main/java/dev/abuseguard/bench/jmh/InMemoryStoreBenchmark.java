@@ -1,10 +1,10 @@
 package dev.abuseguard.bench.jmh;
 
 import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.Spend;
+import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.policy.Action;
-import dev.abuseguard.store.Decision;
-import dev.abuseguard.store.InMemoryDecisionStore;
-import dev.abuseguard.store.Spend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,0 +1,56 @@
+package dev.abuseguard.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what happens into audit events: one structured log line each (key=value, ids as given, no
+ * secrets) and an entry in the shared trail, written off the request path. A new block also raises
+ * an alert.
+ */
+public final class AbuseEvents {
+
+    private static final Logger log = LoggerFactory.getLogger("abuse-guard.audit");
+
+    private final AuditTrail trail;
+    private final WebhookAlerts alerts;
+    private final Clock clock;
+
+    public AbuseEvents(AuditTrail trail, WebhookAlerts alerts, Clock clock) {
+        this.trail = trail;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /** A 429; {@code newlyBlocked} when it took the user to the block threshold. */
+    public void violation(String userId, String action, long score, boolean newlyBlocked, long blockedUntil) {
+        long now = clock.millis();
+        emit(AuditEvent.of(EventType.VIOLATION, now, userId, action, score, "gateway", "", 0));
+        if (newlyBlocked) {
+            AuditEvent block = AuditEvent.of(EventType.BLOCK, now, userId, action, score, "gateway",
+                    blockedUntil < 0 ? "until lifted" : "until " + Instant.ofEpochMilli(blockedUntil),
+                    blockedUntil);
+            emit(block);
+            alerts.blocked(block);
+        }
+    }
+
+    /** What an admin did to one user. */
+    public void admin(EventType type, String userId, long score, String by, String detail, long blockedUntil) {
+        emit(AuditEvent.of(type, clock.millis(), userId, "", score, by, detail, blockedUntil));
+    }
+
+    /** The shared store failed over, or is back. */
+    public void store(EventType type, String detail) {
+        emit(AuditEvent.of(type, clock.millis(), "", "", 0, "gateway", detail, 0));
+    }
+
+    private void emit(AuditEvent event) {
+        log.info("event={} user={} action={} score={} by={} detail=\"{}\"", event.type().wireName(), event.userId(),
+                event.action(), event.score(), event.by(), event.detail().replace('"', '\''));
+        trail.append(event).subscribe(null, error -> log.warn("event=audit_write_failed type={} user={} error=\"{}\"",
+                event.type().wireName(), event.userId(), error.toString()));
+    }
+}

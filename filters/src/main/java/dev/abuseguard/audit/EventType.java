@@ -1,0 +1,24 @@
+package dev.abuseguard.audit;
+
+import java.util.Locale;
+/** What happened, in the audit trail. */
+public enum EventType {
+    /** A request was denied by a rate limit (a 429). */
+    VIOLATION,
+    /** A user's score reached the block threshold. */
+    BLOCK,
+    /** An admin banned a user. */
+    BAN,
+    /** An admin lifted a block or ban. */
+    UNBLOCK,
+    /** An admin cleared a user's score, violations, block and rate-limit state. */
+    RESET,
+    /** The shared store stopped answering; actions follow their on-store-failure. */
+    FAILOVER,
+    /** The shared store answers again and decides. */
+    RECOVERY;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.abuseguard.audit;
+
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * Posts an alert for every new block to a webhook (a Discord-compatible {@code {"content": ...}} body),
+ * from a bounded queue, off the request path: retried with backoff, dropped with a log line after the
+ * last try or when the queue is full. Never delays or fails a user's request.
+ */
+public final class WebhookAlerts implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookAlerts.class);
+
+    private final Sinks.Many<AuditEvent> queue;
+    private final Disposable worker;
+    private final MeterRegistry meters;
+
+    private WebhookAlerts(WebClient client, URI url, Retry retry, int queueSize, MeterRegistry meters) {
+        this.meters = meters;
+        this.queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<AuditEvent>get(queueSize).get());
+        this.worker = url == null ? null
+                : queue.asFlux().flatMap(event -> deliver(client, url, retry, event), 4).subscribe();
+    }
+
+    /** @param url {@code null}: alerts are off */
+    public static WebhookAlerts to(URI url, WebClient client, Retry retry, int queueSize, MeterRegistry meters) {
+        return new WebhookAlerts(client, url, retry, queueSize, meters);
+    }
+
+    public void blocked(AuditEvent block) {
+        if (worker == null) {
+            return;
+        }
+        boolean queued;
+        synchronized (queue) {
+            queued = queue.tryEmitNext(block).isSuccess();
+        }
+        if (!queued) {
+            count("dropped");
+            log.warn("event=alert_dropped user={} reason=queue_full", block.userId());
+        }
+    }
+
+    private Mono<Void> deliver(WebClient client, URI url, Retry retry, AuditEvent block) {
+        String text = "abuse-guard: user " + block.userId() + " is blocked (abuse score " + block.score()
+                + ", last action " + block.action() + ", " + block.detail() + ")";
+        return client.post().uri(url).bodyValue(Map.of("content", text, "username", "abuse-guard"))
+                .retrieve().toBodilessEntity()
+                .transformDeferred(RetryOperator.of(retry))
+                .doOnSuccess(sent -> count("sent"))
+                .then()
+                .onErrorResume(error -> {
+                    count("failed");
+                    log.warn("event=alert_dropped user={} attempts={} error=\"{}\"", block.userId(),
+                            retry.getRetryConfig().getMaxAttempts(), error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private void count(String result) {
+        meters.counter("abuseguard.alerts", "result", result).increment();
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.dispose();
+        }
+    }
+}

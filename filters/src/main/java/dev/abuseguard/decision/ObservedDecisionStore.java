@@ -1,0 +1,57 @@
+package dev.abuseguard.decision;
+
+import dev.abuseguard.audit.AbuseEvents;
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.policy.LivePolicies;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * Counts every decision by action and outcome, and hands each violation to the audit trail (and a new
+ * block to the alerts). Sits around the store that decides; adds nothing to the allowed path but a counter.
+ */
+public final class ObservedDecisionStore implements DecisionStore {
+
+    private final DecisionStore delegate;
+    private final AbuseEvents events;
+    private final MeterRegistry meters;
+    private final LivePolicies policies;
+    private final Clock clock;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public ObservedDecisionStore(DecisionStore delegate, AbuseEvents events, MeterRegistry meters,
+                                 LivePolicies policies, Clock clock) {
+        this.delegate = delegate;
+        this.events = events;
+        this.meters = meters;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        return delegate.decide(userId, action, spend).doOnNext(decision -> observe(userId, action, spend, decision));
+    }
+
+    private void observe(String userId, Action action, Spend spend, Decision decision) {
+        String outcome = decision.outcome().name().toLowerCase(Locale.ROOT);
+        counters.computeIfAbsent(action.name() + '|' + outcome, key -> Counter.builder("abuseguard.decisions")
+                .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
+                .register(meters)).increment();
+        if (decision.outcome() == Outcome.RATE_LIMITED && spend != Spend.SPEND) {
+            long blockDuration = policies.rules().blockDurationMillis();
+            long blockedUntil = blockDuration > 0 ? clock.millis() + blockDuration : -1;
+            events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
+        }
+    }
+
+    @Override
+    public StoreStatus status() {
+        return delegate.status();
+    }
+}

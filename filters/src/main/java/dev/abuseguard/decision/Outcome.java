@@ -1,0 +1,10 @@
+package dev.abuseguard.decision;
+
+/** What a decision means for the request. */
+public enum Outcome {
+    ALLOWED,
+    RATE_LIMITED,
+    BLOCKED,
+    /** The shared store is down and the action fails closed. */
+    STORE_UNAVAILABLE
+}

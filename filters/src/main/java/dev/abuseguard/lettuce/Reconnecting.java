@@ -1,0 +1,47 @@
+package dev.abuseguard.lettuce;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/** A connection opened on first use, and opened again on the next use after a failed attempt. */
+final class Reconnecting<C> {
+
+    private final Supplier<CompletableFuture<C>> connector;
+    private final AtomicReference<CompletableFuture<C>> attempt = new AtomicReference<>();
+    private volatile C open;
+
+    Reconnecting(Supplier<CompletableFuture<C>> connector) {
+        this.connector = connector;
+    }
+
+    /** The connection if it is open, else {@code null}: the hot path asks this first and allocates nothing. */
+    C ifOpen() {
+        return open;
+    }
+
+    /** The open connection, or the attempt to open it (again). */
+    CompletableFuture<C> open() {
+        C ready = open;
+        return ready != null ? CompletableFuture.completedFuture(ready) : currentAttempt();
+    }
+
+    /** {@link #open()}, deferred to subscription. */
+    Mono<C> get() {
+        C ready = open;
+        if (ready != null) {
+            return Mono.just(ready);
+        }
+        return Mono.defer(() -> Mono.fromFuture(currentAttempt(), true));
+    }
+
+    private CompletableFuture<C> currentAttempt() {
+        CompletableFuture<C> current = attempt.get();
+        if (current == null || current.isCompletedExceptionally()) {
+            CompletableFuture<C> next = connector.get().thenApply(connection -> open = connection);
+            return attempt.compareAndSet(current, next) ? next : attempt.get();
+        }
+        return current;
+    }
+}

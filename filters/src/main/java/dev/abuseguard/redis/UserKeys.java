@@ -1,0 +1,41 @@
+package dev.abuseguard.redis;
+
+import dev.abuseguard.policy.Action;
+
+/**
+ * Redis key names of one user. Every key carries the hash tag {@code {u:<id>}} so that one user's
+ * decision is one script on one cluster slot. Ids reach here validated ({@code IdentityResolver}
+ * never lets braces, spaces or control characters through), so an id cannot end the tag early.
+ */
+public final class UserKeys {
+
+    public static final String PREFIX = "ag:{u:";
+
+    private UserKeys() {
+    }
+
+    /**
+     * KEYS of the decision script: abuse record, strategy state of the action, violation history. The
+     * state key names the strategy and the window, so a refresh that changes either starts afresh
+     * while unchanged actions keep their state.
+     */
+    public static String[] forDecision(String userId, Action action) {
+        return new String[] {abuse(userId), state(userId, action), violations(userId)};
+    }
+
+    public static String abuse(String userId) {
+        return PREFIX + userId + "}:abuse";
+    }
+
+    public static String violations(String userId) {
+        return PREFIX + userId + "}:violations";
+    }
+
+    public static String state(String userId, Action action) {
+        return PREFIX + userId + "}:s:" + action.name() + ":" + action.policy().strategy().code()
+                + action.quota().windowMillis();
+    }
+
+    /** The cross-user indexes and the audit stream share their own hash tag, so one call updates them all. */
+    public static final String[] INDEX = {"ag:{idx}:scores", "ag:{idx}:blocked", "ag:{idx}:totals", "ag:{idx}:events"};
+}

@@ -1,0 +1,71 @@
+package dev.abuseguard.registry;
+
+import dev.abuseguard.abuse.AbuseRecord;
+import dev.abuseguard.abuse.UserHistory;
+import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.memory.InMemoryDecisionStore;
+import dev.abuseguard.policy.LivePolicies;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The admin view of the in-memory store (single instance, or Redis absent). */
+public final class InMemoryAbuseRegistry implements AbuseRegistry {
+
+    private final InMemoryDecisionStore store;
+    private final LivePolicies policies;
+    private final Clock clock;
+
+    public InMemoryAbuseRegistry(InMemoryDecisionStore store, LivePolicies policies, Clock clock) {
+        this.store = store;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<AbuseStats> stats(long highAbuseThreshold) {
+        return Mono.fromSupplier(() -> {
+            List<UserStanding> all = store.standings();
+            return new AbuseStats(all.stream().filter(u -> u.violations() > 0 || u.blocked()).count(),
+                    all.stream().filter(u -> u.score() >= highAbuseThreshold).count(),
+                    all.stream().filter(UserStanding::blocked).count(),
+                    all.stream().mapToLong(UserStanding::violations).sum(), "memory");
+        });
+    }
+
+    @Override
+    public Flux<UserStanding> users(long minScore, int limit) {
+        return Flux.defer(() -> Flux.fromStream(store.standings().stream()
+                .filter(u -> u.score() >= minScore && (u.violations() > 0 || u.blocked()))
+                .sorted(Comparator.comparingLong(UserStanding::score).reversed())
+                .limit(limit)));
+    }
+
+    @Override
+    public Mono<UserHistory> user(String userId) {
+        return Mono.fromSupplier(() -> store.history(userId));
+    }
+
+    @Override
+    public Mono<Void> reset(String userId) {
+        return Mono.fromRunnable(() -> store.forget(userId));
+    }
+
+    @Override
+    public Mono<Long> ban(String userId, Duration duration) {
+        long now = clock.millis();
+        long retention = policies.rules().retentionMillis();
+        return Mono.fromSupplier(() -> duration == null
+                ? store.block(userId, AbuseRecord.BANNED, now + retention)
+                : store.block(userId, now + duration.toMillis(), now + Math.max(retention, duration.toMillis())));
+    }
+
+    @Override
+    public Mono<Long> unban(String userId) {
+        return Mono.fromSupplier(() -> store.history(userId) == null ? null
+                : store.block(userId, AbuseRecord.NOT_BLOCKED, 0));
+    }
+}

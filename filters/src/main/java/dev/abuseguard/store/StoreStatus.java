@@ -1,9 +1,0 @@
-package dev.abuseguard.store;
-
-/**
- * @param store        the store meant to decide: {@code redis} or {@code memory}
- * @param breaker      the circuit breaker's state in front of it ({@code none} without one)
- * @param storeDeciding whether that store is deciding now, or the actions' {@code on-store-failure} is
- */
-public record StoreStatus(String store, String breaker, boolean storeDeciding) {
-}

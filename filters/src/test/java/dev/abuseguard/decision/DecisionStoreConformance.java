@@ -1,0 +1,246 @@
+package dev.abuseguard.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.policy.ActionPolicy;
+import dev.abuseguard.policy.SpendOn;
+import dev.abuseguard.policy.StoreFailureMode;
+import dev.abuseguard.strategy.StrategyType;
+import dev.abuseguard.testsupport.ManualClock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same scenarios, with the same expected numbers, against every {@link DecisionStore}: the Java
+ * strategies (in-memory store) and their Lua twins (Redis store) cannot drift apart. Time is a
+ * {@link ManualClock}; the Redis store is handed it in place of Redis TIME.
+ */
+public abstract class DecisionStoreConformance {
+
+    /** 2027-01-15T08:00:00Z: a whole hour, so fixed windows of minutes and hours start here. */
+    protected static final long T0 = 1_800_000_000_000L;
+
+    protected final ManualClock clock = new ManualClock(T0);
+
+    protected abstract DecisionStore store(ScoringRules rules);
+
+    private DecisionStore store() {
+        return store(ScoringRules.defaults());
+    }
+
+    private static Action action(String name, long limit, Duration window, StrategyType strategy) {
+        return new Action(name, ActionPolicy.of(limit, window, strategy));
+    }
+
+    private static Decision decide(DecisionStore store, String user, Action action) {
+        return store.decide(user, action).block(Duration.ofSeconds(5));
+    }
+
+    private static Decision allowed(long limit, long remaining, long resetAfter, long delay, long score) {
+        return new Decision(Outcome.ALLOWED, limit, remaining, resetAfter, 0, delay, score, false);
+    }
+
+    private static Decision limited(long limit, long resetAfter, long retryAfter, long score, boolean newlyBlocked) {
+        return new Decision(Outcome.RATE_LIMITED, limit, 0, resetAfter, retryAfter, 0, score, newlyBlocked);
+    }
+
+    @Test
+    void tokenBucketAllowsABurstOfLimitThenRefillsOneTokenPerWindowOverLimit() {
+        DecisionStore store = store();
+        Action packCreate = action("pack_create", 5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        long token = 720_000; // 1 h / 5
+
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 4, token, 0, 0));
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 3, 2 * token, 0, 0));
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 2, 3 * token, 0, 0));
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 1, 4 * token, 0, 0));
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 0, 5 * token, 0, 0));
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(limited(5, 5 * token, token, 10, false));
+
+        clock.advanceMillis(token - 1);
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(limited(5, 4 * token + 1, 1, 25, false));
+
+        clock.advanceMillis(1); // denials spent nothing: exactly one token is back
+        assertThat(decide(store, "alice", packCreate)).isEqualTo(allowed(5, 0, 5 * token, 0, 25));
+        assertThat(decide(store, "bob", packCreate)).isEqualTo(allowed(5, 4, token, 0, 0));
+    }
+
+    @Test
+    void tokenBucketWithAWindowThatLimitDoesNotDivideStaysExact() {
+        DecisionStore store = store();
+        Action odd = action("odd", 3, Duration.ofMillis(1000), StrategyType.TOKEN_BUCKET); // 333.33 ms a token
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(decide(store, "carol", odd).outcome()).isEqualTo(Outcome.ALLOWED);
+        }
+        assertThat(decide(store, "carol", odd).retryAfterMillis()).isEqualTo(334);
+        clock.advanceMillis(333);
+        assertThat(decide(store, "carol", odd).outcome()).isEqualTo(Outcome.RATE_LIMITED);
+        clock.advanceMillis(1);
+        assertThat(decide(store, "carol", odd)).isEqualTo(allowed(3, 0, 1000, 0, 25));
+    }
+
+    @Test
+    void slidingWindowAdmitsAtMostLimitInAnyTrailingWindow() {
+        DecisionStore store = store();
+        Action purchase = action("pack_purchase", 3, Duration.ofMinutes(1), StrategyType.SLIDING_WINDOW);
+
+        assertThat(decide(store, "dave", purchase)).isEqualTo(allowed(3, 2, 60_000, 0, 0));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(decide(store, "dave", purchase)).isEqualTo(allowed(3, 1, 60_000, 0, 0));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(decide(store, "dave", purchase)).isEqualTo(allowed(3, 0, 60_000, 0, 0));
+        clock.advance(Duration.ofSeconds(10));
+        // oldest admitted at T0 leaves the window at T0 + 60 s; the newest (T0 + 20 s) at T0 + 80 s
+        assertThat(decide(store, "dave", purchase)).isEqualTo(limited(3, 50_000, 30_000, 10, false));
+
+        clock.advanceMillis(29_999);
+        assertThat(decide(store, "dave", purchase)).isEqualTo(limited(3, 20_001, 1, 25, false));
+        clock.advanceMillis(1);
+        assertThat(decide(store, "dave", purchase)).isEqualTo(allowed(3, 0, 60_000, 0, 25));
+    }
+
+    @Test
+    void fixedWindowResetsAtTheBoundaryAlignedToTheEpoch() {
+        DecisionStore store = store();
+        Action login = action("login_attempt", 2, Duration.ofMinutes(1), StrategyType.FIXED_WINDOW);
+        clock.advance(Duration.ofSeconds(59));
+
+        assertThat(decide(store, "erin", login)).isEqualTo(allowed(2, 1, 1_000, 0, 0));
+        assertThat(decide(store, "erin", login)).isEqualTo(allowed(2, 0, 1_000, 0, 0));
+        assertThat(decide(store, "erin", login)).isEqualTo(limited(2, 1_000, 1_000, 10, false));
+
+        clock.advance(Duration.ofSeconds(1)); // a new window: the whole limit again
+        assertThat(decide(store, "erin", login)).isEqualTo(allowed(2, 1, 60_000, 0, 10));
+        assertThat(decide(store, "erin", login)).isEqualTo(allowed(2, 0, 60_000, 0, 10));
+    }
+
+    @Test
+    void leakyBucketHoldsRequestsForTheirTurnAndRefusesTurnsBeyondMaxDelay() {
+        DecisionStore store = store();
+        Action shaped = new Action("shaped", new ActionPolicy(4, Duration.ofSeconds(4), StrategyType.LEAKY_BUCKET,
+                StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.REQUEST, List.of(401)));
+
+        assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 2, 1_000, 0, 0));
+        assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 1, 2_000, 1_000, 0));
+        assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 0, 3_000, 2_000, 0));
+        // the next turn would be 3 s away, past max-delay 2 s
+        assertThat(decide(store, "frank", shaped)).isEqualTo(limited(4, 3_000, 1_000, 10, false));
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 0, 3_000, 2_000, 10));
+    }
+
+    @Test
+    void leakyBucketQueueHoldsLimitPlacesWhenMaxDelayAllowsIt() {
+        DecisionStore store = store();
+        Action queue = new Action("queue", new ActionPolicy(3, Duration.ofSeconds(3), StrategyType.LEAKY_BUCKET,
+                StoreFailureMode.LOCAL, Duration.ofSeconds(10), SpendOn.REQUEST, List.of(401)));
+
+        assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(0);
+        assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(1_000);
+        assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(2_000);
+        assertThat(decide(store, "gina", queue)).isEqualTo(limited(3, 3_000, 1_000, 10, false));
+    }
+
+    @Test
+    void violationsScoreTenTwentyFiveFortyFiveSeventyHundredAndTheFifthBlocksEveryAction() {
+        DecisionStore store = store();
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
+
+        assertThat(decide(store, "mallory", payment).outcome()).isEqualTo(Outcome.ALLOWED);
+        long[] expected = {10, 25, 45, 70, 100};
+        for (int i = 0; i < expected.length; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            Decision decision = decide(store, "mallory", payment);
+            assertThat(decision.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+            assertThat(decision.abuseScore()).isEqualTo(expected[i]);
+            assertThat(decision.newlyBlocked()).isEqualTo(i == expected.length - 1);
+        }
+
+        Decision blocked = new Decision(Outcome.BLOCKED, 100, 0, 0, -1, 0, 100, false);
+        assertThat(decide(store, "mallory", api)).isEqualTo(blocked);
+        clock.advance(Duration.ofDays(1));
+        assertThat(decide(store, "mallory", api)).isEqualTo(blocked);
+        assertThat(decide(store, "trent", api).outcome()).isEqualTo(Outcome.ALLOWED);
+    }
+
+    @Test
+    void aTimedBlockEndsByItselfAndSaysWhen() {
+        DecisionStore store = store(ScoringRules.defaults().withBlockDuration(600_000));
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
+        decide(store, "oscar", payment);
+        for (int i = 0; i < 5; i++) {
+            decide(store, "oscar", payment);
+        }
+
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(decide(store, "oscar", api)).isEqualTo(new Decision(Outcome.BLOCKED, 100, 0, 0, 360_000, 0, 100, false));
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(decide(store, "oscar", api)).isEqualTo(allowed(100, 99, 600, 0, 100));
+    }
+
+    @Test
+    void anActionThatSpendsOnFailureCountsOnlyWhatTheBackendRefused() {
+        DecisionStore store = store();
+        Action failedLogin = new Action("failed_login", new ActionPolicy(3, Duration.ofMinutes(15),
+                StrategyType.FIXED_WINDOW, StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.FAILURE,
+                List.of(401, 403)));
+
+        for (int i = 0; i < 10; i++) { // successful logins look, and spend nothing
+            assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 0));
+        }
+        for (long remaining = 2; remaining >= 0; remaining--) {
+            assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
+                    .isEqualTo(allowed(3, remaining, 900_000, 0, 0));
+        }
+        // a failure beyond the quota (a race of concurrent attempts) spends nothing and is no violation
+        assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
+                .isEqualTo(limited(3, 900_000, 900_000, 0, false));
+
+        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(limited(3, 900_000, 900_000, 10, false));
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 10));
+    }
+
+    @Test
+    void withAHalfLifeTheScoreDecaysAndAnAutomaticBlockLiftsBelowTheThreshold() {
+        DecisionStore store = store(ScoringRules.defaults().withHalfLife(3_600_000));
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
+        decide(store, "victor", payment);
+        for (int i = 0; i < 5; i++) {
+            decide(store, "victor", payment);
+        }
+        assertThat(decide(store, "victor", api).outcome()).isEqualTo(Outcome.BLOCKED);
+
+        clock.advance(Duration.ofMinutes(30)); // half a half-life: 100 -> 75, below the threshold: the block lifts
+        assertThat(decide(store, "victor", api)).isEqualTo(allowed(100, 99, 600, 0, 75));
+        clock.advance(Duration.ofMinutes(60)); // 90 min: one half-life (50), then a quarter of that off -> 38
+        assertThat(decide(store, "victor", api)).isEqualTo(allowed(100, 99, 600, 0, 38));
+
+        clock.advance(Duration.ofHours(2)); // a violation now starts from the decayed score: 9 + 10
+        Action daily = action("daily", 1, Duration.ofDays(1), StrategyType.FIXED_WINDOW);
+        decide(store, "victor", daily);
+        assertThat(decide(store, "victor", daily)).isEqualTo(limited(1, 45_000_000, 45_000_000, 19, false)); // 11:30 UTC
+    }
+
+    @Test
+    void violationsFurtherApartThanTheRepeatWindowDoNotEscalate() {
+        DecisionStore store = store();
+        Action daily = action("daily", 1, Duration.ofDays(1), StrategyType.FIXED_WINDOW);
+        clock.advance(Duration.ofHours(1));
+        decide(store, "peggy", daily);
+
+        assertThat(decide(store, "peggy", daily).abuseScore()).isEqualTo(10);
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(decide(store, "peggy", daily).abuseScore()).isEqualTo(20);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(decide(store, "peggy", daily).abuseScore()).isEqualTo(35);
+    }
+}
