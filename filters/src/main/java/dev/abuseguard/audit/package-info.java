@@ -1,0 +1,7 @@
+/**
+ * What happened, for operators: audit events and their trail (in memory, or a bounded Redis stream shared by
+ * the instances), the structured log line of each, and webhook alerts on new blocks.
+ *
+ * <p>May import: {@code abuse}, {@code policy}, {@code redis} and {@code lettuce} (for the Redis trail).
+ */
+package dev.abuseguard.audit;

@@ -1,0 +1,124 @@
+package dev.abuseguard.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.abuseguard.abuse.AbuseRecord;
+import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.abuse.UserHistory;
+import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.abuse.Violation;
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.Spend;
+import dev.abuseguard.policy.Action;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides from this instance's memory: the store of a single instance, and the fallback while Redis
+ * is down. At most {@code maxUsers} users are kept (least recently used go first), and a user's state
+ * leaves as soon as it equals a fresh one, so memory is bounded however many users arrive.
+ */
+public final class InMemoryDecisionStore implements DecisionStore {
+
+    private final Clock clock;
+    private final Supplier<ScoringRules> rules;
+    private final Cache<String, UserState> users;
+
+    /** @param rules the scoring rules in force (they may change on a configuration refresh) */
+    public InMemoryDecisionStore(Clock clock, Supplier<ScoringRules> rules, long maxUsers) {
+        this.clock = clock;
+        this.rules = rules;
+        this.users = Caffeine.newBuilder()
+                .maximumSize(maxUsers)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(new KeepUntil())
+                .executor(Runnable::run) // evict on the caller's thread: the bound holds at once
+                .build();
+    }
+
+    @Override
+    public Mono<Decision> decide(String userId, Action action, Spend spend) {
+        return Mono.fromSupplier(() -> decideNow(userId, action, spend));
+    }
+
+    /** The decision itself, synchronously: it only touches memory. */
+    public Decision decideNow(String userId, Action action, Spend spend) {
+        Decision[] result = new Decision[1];
+        users.asMap().compute(userId, (id, state) -> {
+            UserState user = state == null ? new UserState() : state;
+            result[0] = user.decide(action, clock.millis(), rules.get(), spend);
+            return user;
+        });
+        return result[0];
+    }
+
+    /** The users this store knows, as the admin API shows them. */
+    public List<UserStanding> standings() {
+        long now = clock.millis();
+        List<UserStanding> all = new ArrayList<>();
+        users.asMap().forEach((id, user) -> all.add(user.standing(id, now)));
+        return all;
+    }
+
+    public UserHistory history(String userId) {
+        UserState user = users.getIfPresent(userId);
+        if (user == null) {
+            return null;
+        }
+        List<Violation> newestFirst = new ArrayList<>(user.abuse.history());
+        Collections.reverse(newestFirst);
+        return new UserHistory(user.standing(userId, clock.millis()), newestFirst);
+    }
+
+    public void forget(String userId) {
+        users.invalidate(userId);
+    }
+
+    /** Sets the user's block end (see {@link AbuseRecord}); returns the user's score. */
+    public long block(String userId, long blockedUntil, long keepUntil) {
+        long[] score = new long[1];
+        users.asMap().compute(userId, (id, state) -> {
+            UserState user = state == null ? new UserState() : state;
+            AbuseRecord a = user.abuse;
+            user.abuse = new AbuseRecord(a.score(), blockedUntil, a.totalViolations(), a.history());
+            user.abuseKeptUntil = Math.max(user.abuseKeptUntil, keepUntil);
+            user.keepUntil = Math.max(user.keepUntil, user.abuseKeptUntil);
+            score[0] = a.score();
+            return user;
+        });
+        return score[0];
+    }
+
+    public long estimatedUsers() {
+        users.cleanUp();
+        return users.estimatedSize();
+    }
+
+    private final class KeepUntil implements Expiry<String, UserState> {
+        @Override
+        public long expireAfterCreate(String key, UserState value, long currentTime) {
+            return remainingNanos(value);
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, UserState value, long currentTime, long currentDuration) {
+            return remainingNanos(value);
+        }
+
+        @Override
+        public long expireAfterRead(String key, UserState value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+        private long remainingNanos(UserState value) {
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, value.keepUntil - clock.millis()));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.abuseguard.memory;
+
+import dev.abuseguard.abuse.AbuseRecord;
+import dev.abuseguard.abuse.AbuseScoring;
+import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.abuse.Violation;
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Spend;
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.strategy.RateLimitStrategy;
+import dev.abuseguard.strategy.StrategyType;
+import dev.abuseguard.strategy.Verdict;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One user's state; only ever touched inside {@code compute}, which serialises access per user. */
+final class UserState {
+    private final Map<String, Entry> strategyStates = new HashMap<>(4);
+    volatile AbuseRecord abuse = AbuseRecord.CLEAN;
+    long abuseKeptUntil;
+    long keepUntil;
+
+    UserStanding standing(String id, long now) {
+        AbuseRecord a = abuse;
+        List<Violation> history = a.history();
+        Violation last = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean blocked = a.blockedAt(now);
+        return new UserStanding(id, a.score(), blocked, blocked ? Math.max(-1, a.blockedUntil()) : 0,
+                a.totalViolations(), last == null ? "" : last.action(), last == null ? 0 : last.atMillis());
+    }
+
+    Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
+        AbuseRecord standing = AbuseScoring.decayed(abuse, now, rules);
+        if (standing.blockedAt(now)) {
+            return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, standing.blockRemainingMillis(now),
+                    0, standing.score(), false);
+        }
+        if (abuseKeptUntil <= now) {
+            abuse = AbuseRecord.CLEAN; // the retention of Redis' abuse keys, mirrored
+        }
+        StrategyType type = action.policy().strategy();
+        Entry entry = strategyStates.get(action.name());
+        // a changed strategy or window starts afresh: the old state means something else
+        Object prior = entry != null && entry.type == type && entry.windowMillis == action.quota().windowMillis()
+                && entry.expiresAt > now ? entry.state : null;
+        @SuppressWarnings("unchecked")
+        RateLimitStrategy<Object> strategy = (RateLimitStrategy<Object>) type.algorithm();
+        Verdict<Object> verdict = strategy.decide(prior, now, action.quota());
+        Decision decision;
+        if (verdict.allowed()) {
+            if (spend != Spend.PEEK) {
+                strategyStates.put(action.name(), new Entry(type, action.quota().windowMillis(), verdict.state(),
+                        now + verdict.stateTtlMillis()));
+            }
+            decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
+                    verdict.resetAfterMillis(), 0, verdict.delayMillis(), standing.score(), false);
+        } else if (spend == Spend.SPEND) {
+            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
+                    verdict.retryAfterMillis(), 0, standing.score(), false);
+        } else {
+            abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
+            abuseKeptUntil = Math.max(now + rules.retentionMillis(),
+                    abuse.blockedUntil() > now ? abuse.blockedUntil() : 0);
+            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
+                    verdict.retryAfterMillis(), 0, abuse.score(), abuse.blockedAt(now));
+        }
+        strategyStates.values().removeIf(e -> e.expiresAt <= now);
+        keepUntil = abuseKeptUntil;
+        for (Entry e : strategyStates.values()) {
+            keepUntil = Math.max(keepUntil, e.expiresAt);
+        }
+        return decision;
+    }
+
+    private record Entry(StrategyType type, long windowMillis, Object state, long expiresAt) {
+    }
+}
