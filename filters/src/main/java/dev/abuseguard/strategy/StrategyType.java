@@ -1,31 +1,40 @@
 package dev.abuseguard.strategy;
 
+import java.util.List;
 import java.util.Locale;
+
 /**
- * The four strategies by the name operators write in {@code routes.yml}. Each names its Java class
- * and its Lua script (a resource beside the class, same simple name).
+ * The four strategies by the name operators write in {@code routes.yml}. Each names its Java class, its
+ * Lua script (a resource beside the class, same simple name) and the Lua files that script uses.
  */
 public enum StrategyType {
-    TOKEN_BUCKET("token-bucket", new TokenBucket()),
-    SLIDING_WINDOW("sliding-window", new SlidingWindow()),
-    FIXED_WINDOW("fixed-window", new FixedWindow()),
-    LEAKY_BUCKET("leaky-bucket", new LeakyBucket());
+    TOKEN_BUCKET("token-bucket", 't', new TokenBucket(), List.of("DrainingMeter.lua")),
+    SLIDING_WINDOW("sliding-window", 's', new SlidingWindow(), List.of()),
+    FIXED_WINDOW("fixed-window", 'f', new FixedWindow(), List.of()),
+    LEAKY_BUCKET("leaky-bucket", 'l', new LeakyBucket(), List.of("DrainingMeter.lua"));
 
     private final String configName;
+    private final char code;
     private final RateLimitStrategy<?> algorithm;
+    private final List<String> scriptIncludes;
 
-    StrategyType(String configName, RateLimitStrategy<?> algorithm) {
+    StrategyType(String configName, char code, RateLimitStrategy<?> algorithm, List<String> scriptIncludes) {
         this.configName = configName;
+        this.code = code;
         this.algorithm = algorithm;
+        this.scriptIncludes = scriptIncludes;
     }
 
     public String configName() {
         return configName;
     }
 
-    /** One letter for key names: t, s, f or l. */
+    /**
+     * The strategy's letter in state key names. Fixed per strategy and unique, never derived from the name:
+     * a strategy reading another's state would misread it.
+     */
     public char code() {
-        return configName.charAt(0);
+        return code;
     }
 
     public RateLimitStrategy<?> algorithm() {
@@ -47,5 +56,13 @@ public enum StrategyType {
     /** Classpath location of the strategy's Lua script. */
     public String scriptResource() {
         return "/" + algorithm.getClass().getName().replace('.', '/') + ".lua";
+    }
+
+    /**
+     * The Lua files (beside the strategy's script) whose functions the script calls, in the order they load;
+     * the script's header comment names the same ones.
+     */
+    public List<String> scriptIncludes() {
+        return scriptIncludes;
     }
 }

@@ -1,5 +1,8 @@
 -- Head of every decision script: reads the user's abuse record and the strategy state in one call,
 -- and answers at once for a blocked user. Followed by the strategy's script, then decide-tail.lua.
+-- includes: server-time.lua, abuse-record.lua
+-- defines for the strategy and the tail: limit, window, max_delay, now, mode, persist (false for 'peek'),
+--   ceil_div(a, b), stored ({abuse record, strategy state}), score, blocked_until, violations
 --
 -- KEYS: 1 abuse record, 2 strategy state, 3 violation history; all three share the hash tag {u:<id>}
 -- ARGV: 1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
@@ -16,10 +19,7 @@ local max_delay = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
 local mode = ARGV[13]
 local persist = mode ~= 'peek'
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+if not now then now = server_now_ms() end
 
 local function ceil_div(a, b)
   local q = math.floor(a / b)
@@ -29,13 +29,11 @@ end
 
 -- MGET answers nil for a key that holds no string (the sliding window's sorted set)
 local stored = redis.call('MGET', KEYS[1], KEYS[2])
-local score, blocked_until, violations = 0, 0, 0
+local score, blocked_until, violations, last_at = read_abuse(stored[1])
 if stored[1] then
-  local s, b, v, l = string.match(stored[1], '^(%d+):(-?%d+):(%d+):(%d+):')
-  score, blocked_until, violations = tonumber(s), tonumber(b), tonumber(v)
   local half_life = tonumber(ARGV[14])
   if half_life > 0 and score > 0 then -- twin of AbuseScoring.decayed
-    local elapsed = math.max(0, now - tonumber(l))
+    local elapsed = math.max(0, now - last_at)
     local halves = math.floor(elapsed / half_life)
     if halves >= 63 then score = 0 else score = math.floor(score / 2 ^ halves) end
     score = score - math.floor(score * (elapsed % half_life) / (2 * half_life))

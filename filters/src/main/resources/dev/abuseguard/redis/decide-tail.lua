@@ -1,5 +1,7 @@
 -- Tail of every decision script: runs the strategy and, on a violation, scores it
 -- (twin of AbuseScoring.recordViolation). Only the violation path writes the abuse keys.
+-- includes: abuse-record.lua
+-- uses from decide-head.lua: now, mode, stored, score, blocked_until, violations; from the strategy: decide(raw)
 local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
   return {0, remaining, reset_after, 0, delay, score, 0}
@@ -25,5 +27,5 @@ redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
 redis.call('PEXPIRE', KEYS[3], retention)
 local ttl = retention
 if blocked_until > now then ttl = math.max(retention, blocked_until - now) end
-redis.call('SET', KEYS[1], string.format('%d:%d:%d:%d:%s', score, blocked_until, violations, now, action), 'PX', ttl)
+redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action), 'PX', ttl)
 return {1, 0, reset_after, retry_after, 0, score, newly_blocked}

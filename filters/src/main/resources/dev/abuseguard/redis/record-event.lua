@@ -4,6 +4,7 @@
 --       3 totals (hash), 4 events (stream)
 -- ARGV: 1 type, 2 user, 3 action, 4 score, 5 by, 6 detail, 7 blocked until (ms, -1/-2 until lifted),
 --       8 retention ms, 9 stream max length. Returns the stream id.
+-- includes: nothing
 local kind, user = ARGV[1], ARGV[2]
 if kind == 'violation' then
   redis.call('ZADD', KEYS[1], ARGV[4], user)

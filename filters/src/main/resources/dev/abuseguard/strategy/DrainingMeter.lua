@@ -1,4 +1,6 @@
 -- Twin of DrainingMeter.java: the arithmetic the token and leaky buckets share. State: 'last_ms:level'.
+-- includes: nothing
+-- uses from decide-head.lua: now, limit, window, persist, ceil_div, KEYS[2]
 local function meter_admit(raw, allowed_level, delays)
   local level = 0
   if raw then

@@ -1,4 +1,7 @@
 -- Twin of FixedWindow.java. State: 'window_start:count'.
+-- includes: nothing
+-- uses from decide-head.lua: now, limit, window, persist, KEYS[2]
+-- defines decide(raw): allowed, remaining, reset after ms, retry after ms, delay ms
 local function decide(raw)
   local start = now - (now % window)
   local until_next = start + window - now

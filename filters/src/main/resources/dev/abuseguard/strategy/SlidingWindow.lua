@@ -1,4 +1,7 @@
 -- Twin of SlidingWindow.java. State: a sorted set of admission times (members 'time:seq').
+-- includes: nothing
+-- uses from decide-head.lua: now, limit, window, persist, KEYS[2]
+-- defines decide(raw): allowed, remaining, reset after ms, retry after ms, delay ms
 local function decide(raw)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%d', now - window))
   local count = redis.call('ZCARD', KEYS[2])
