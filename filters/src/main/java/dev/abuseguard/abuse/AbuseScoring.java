@@ -38,12 +38,59 @@ public final class AbuseScoring {
         if (rules.halfLifeMillis() == 0 || record.history().isEmpty() || record.score() == 0) {
             return record;
         }
-        long elapsed = Math.max(0, nowMillis - record.history().get(record.history().size() - 1).atMillis());
+        long score = decayedScore(record.score(), record.history().get(record.history().size() - 1).atMillis(),
+                nowMillis, rules);
+        return new AbuseRecord(score, blockAfterDecay(record.blockedUntil(), score, rules), record.totalViolations(),
+                record.history());
+    }
+
+    /** A score as it stands at {@code now}, its last violation at {@code lastViolationAt} (see {@link #decayed}). */
+    public static long decayedScore(long score, long lastViolationAt, long nowMillis, ScoringRules rules) {
+        if (rules.halfLifeMillis() == 0 || score == 0) {
+            return score;
+        }
+        long elapsed = Math.max(0, nowMillis - lastViolationAt);
         long halves = elapsed / rules.halfLifeMillis();
-        long score = halves >= 63 ? 0 : record.score() >> halves;
-        score -= score * (elapsed % rules.halfLifeMillis()) / (2 * rules.halfLifeMillis());
-        long blockedUntil = record.blockedUntil() == AbuseRecord.UNTIL_LIFTED && score < rules.blockThreshold()
-                ? AbuseRecord.NOT_BLOCKED : record.blockedUntil();
-        return new AbuseRecord(score, blockedUntil, record.totalViolations(), record.history());
+        long decayed = halves >= 63 ? 0 : score >> halves;
+        return decayed - decayed * (elapsed % rules.halfLifeMillis()) / (2 * rules.halfLifeMillis());
+    }
+
+    /** An automatic block lifts once the decayed score is below the threshold; bans and timed blocks stay. */
+    public static long blockAfterDecay(long blockedUntil, long decayedScore, ScoringRules rules) {
+        return blockedUntil == AbuseRecord.UNTIL_LIFTED && decayedScore < rules.blockThreshold()
+                ? AbuseRecord.NOT_BLOCKED : blockedUntil;
+    }
+
+    /**
+     * When decay will lift an automatic block that a violation at {@code blockedAt} started with
+     * {@code score}: the first millisecond the decayed score is below the threshold, or
+     * {@link AbuseRecord#UNTIL_LIFTED} when scores do not decay. A blocked user commits no new violations,
+     * so the moment is known at once; the cross-user index of blocks keeps it.
+     */
+    public static long decayLiftsBlockAt(long score, long blockedAt, ScoringRules rules) {
+        if (rules.halfLifeMillis() == 0) {
+            return AbuseRecord.UNTIL_LIFTED;
+        }
+        long low = 0; // decayedScore never rises with time: the first elapsed time below the threshold
+        long high = 64 * rules.halfLifeMillis();
+        while (low < high) {
+            long mid = low + (high - low) / 2;
+            if (decayedScore(score, blockedAt, blockedAt + mid, rules) < rules.blockThreshold()) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return blockedAt + low;
+    }
+
+    /** A user's standing at {@code now} for the admin's views, with decay applied as a decision would. */
+    public static UserStanding standing(String userId, long score, long blockedUntil, long violations,
+                                        String lastAction, long lastViolationAt, long nowMillis, ScoringRules rules) {
+        long decayedScore = decayedScore(score, lastViolationAt, nowMillis, rules);
+        long block = blockAfterDecay(blockedUntil, decayedScore, rules);
+        boolean blocked = block < 0 || block > nowMillis;
+        return new UserStanding(userId, decayedScore, blocked, blocked ? Math.max(-1, block) : 0, violations,
+                lastAction, lastViolationAt);
     }
 }

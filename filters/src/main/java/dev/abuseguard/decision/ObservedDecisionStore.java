@@ -1,5 +1,7 @@
 package dev.abuseguard.decision;
 
+import dev.abuseguard.abuse.AbuseScoring;
+import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
@@ -44,8 +46,10 @@ public final class ObservedDecisionStore implements DecisionStore {
                 .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
                 .register(meters)).increment();
         if (decision.outcome() == Outcome.RATE_LIMITED && spend != Spend.SPEND) {
-            long blockDuration = policies.rules().blockDurationMillis();
-            long blockedUntil = blockDuration > 0 ? clock.millis() + blockDuration : -1;
+            ScoringRules rules = policies.rules();
+            long now = clock.millis();
+            long blockedUntil = rules.blockDurationMillis() > 0 ? now + rules.blockDurationMillis()
+                    : AbuseScoring.decayLiftsBlockAt(decision.abuseScore(), now, rules);
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
         }
     }

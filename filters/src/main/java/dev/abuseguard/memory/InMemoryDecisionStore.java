@@ -63,7 +63,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
     public List<UserStanding> standings() {
         long now = clock.millis();
         List<UserStanding> all = new ArrayList<>();
-        users.asMap().forEach((id, user) -> all.add(user.standing(id, now)));
+        users.asMap().forEach((id, user) -> all.add(user.standing(id, now, rules.get())));
         return all;
     }
 
@@ -74,7 +74,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         }
         List<Violation> newestFirst = new ArrayList<>(user.abuse.history());
         Collections.reverse(newestFirst);
-        return new UserHistory(user.standing(userId, clock.millis()), newestFirst);
+        return new UserHistory(user.standing(userId, clock.millis(), rules.get()), newestFirst);
     }
 
     public void forget(String userId) {

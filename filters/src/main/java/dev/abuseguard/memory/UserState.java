@@ -23,13 +23,12 @@ final class UserState {
     long abuseKeptUntil;
     long keepUntil;
 
-    UserStanding standing(String id, long now) {
+    UserStanding standing(String id, long now, ScoringRules rules) {
         AbuseRecord a = abuse;
         List<Violation> history = a.history();
         Violation last = history.isEmpty() ? null : history.get(history.size() - 1);
-        boolean blocked = a.blockedAt(now);
-        return new UserStanding(id, a.score(), blocked, blocked ? Math.max(-1, a.blockedUntil()) : 0,
-                a.totalViolations(), last == null ? "" : last.action(), last == null ? 0 : last.atMillis());
+        return AbuseScoring.standing(id, a.score(), a.blockedUntil(), a.totalViolations(),
+                last == null ? "" : last.action(), last == null ? 0 : last.atMillis(), now, rules);
     }
 
     Decision decide(Action action, long now, ScoringRules rules, Spend spend) {

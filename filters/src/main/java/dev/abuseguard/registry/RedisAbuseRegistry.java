@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,11 +29,19 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
     private final RedisScripts redis;
     private final LivePolicies policies;
     private final Clock clock;
+    private final LongSupplier pinnedNow;
 
     public RedisAbuseRegistry(LettuceConnection connection, LivePolicies policies, Clock clock) {
+        this(connection, policies, clock, null);
+    }
+
+    /** @param pinnedNow the time bans start at, for tests; {@code null} takes Redis server time */
+    public RedisAbuseRegistry(LettuceConnection connection, LivePolicies policies, Clock clock,
+                              LongSupplier pinnedNow) {
         this.redis = new RedisScripts(connection);
         this.policies = policies;
         this.clock = clock;
+        this.pinnedNow = pinnedNow;
     }
 
     @Override
@@ -52,7 +61,7 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
         return redis.commands().flatMapMany(r -> r.zrevrangebyscore(UserKeys.INDEX[0],
                         Range.create((double) minScore, Double.POSITIVE_INFINITY), Limit.create(0, limit))
                 .concatMap(userId -> r.get(UserKeys.abuse(userId))
-                        .map(record -> AbuseRecordFormat.parse(userId, record, now))))
+                        .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules()))))
                 .filter(user -> user.score() >= minScore);
     }
 
@@ -60,7 +69,7 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
     public Mono<UserHistory> user(String userId) {
         long now = clock.millis();
         return redis.commands().flatMap(r -> r.get(UserKeys.abuse(userId))
-                .map(record -> AbuseRecordFormat.parse(userId, record, now))
+                .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules()))
                 .flatMap(standing -> r.zrevrange(UserKeys.violations(userId), 0, 99).collectList()
                         .map(members -> new UserHistory(standing, violations(members)))));
     }
@@ -87,7 +96,7 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
         String durationMs = Long.toString(duration == null ? 0 : duration.toMillis());
         String retention = Long.toString(policies.rules().retentionMillis());
         return redis.<List<Object>>run(BAN, ScriptOutputType.MULTI, new String[] {UserKeys.abuse(userId)},
-                durationMs, retention).map(reply -> (Long) reply.get(0));
+                durationMs, retention, pinnedNow == null ? "" : Long.toString(pinnedNow.getAsLong())).map(reply -> (Long) reply.get(0));
     }
 
     @Override
