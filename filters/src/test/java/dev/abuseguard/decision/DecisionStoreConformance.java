@@ -18,25 +18,15 @@ import org.junit.jupiter.api.Test;
  * strategies (in-memory store) and their Lua twins (Redis store) cannot drift apart. Time is a
  * {@link ManualClock}; the Redis store is handed it in place of Redis TIME.
  */
-public abstract class DecisionStoreConformance {
+public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
 
     /** 2027-01-15T08:00:00Z: a whole hour, so fixed windows of minutes and hours start here. */
     protected static final long T0 = 1_800_000_000_000L;
 
     protected final ManualClock clock = new ManualClock(T0);
 
-    protected abstract DecisionStore store(ScoringRules rules);
-
     private DecisionStore store() {
         return store(ScoringRules.defaults());
-    }
-
-    private static Action action(String name, long limit, Duration window, StrategyType strategy) {
-        return new Action(name, ActionPolicy.of(limit, window, strategy));
-    }
-
-    private static Decision decide(DecisionStore store, String user, Action action) {
-        return store.decide(user, action).block(Duration.ofSeconds(5));
     }
 
     private static Decision allowed(long limit, long remaining, long resetAfter, long delay, long score) {

@@ -1,0 +1,95 @@
+package dev.abuseguard.lettuce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.DecisionStoreConformance;
+import dev.abuseguard.decision.Spend;
+import dev.abuseguard.policy.Action;
+import dev.abuseguard.redis.RedisDecisionStore;
+import dev.abuseguard.testsupport.RedisServer;
+import io.lettuce.core.RedisURI;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Every scenario with each decision made on a server event loop, as the gateway makes them: over that
+ * loop's own connection (its lane, ASCII codec, consolidated flushes), answered on the loop.
+ */
+class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
+
+    private static final RedisServer redis = RedisServer.shared();
+    private static EventLoopGroup serverLoops;
+    private static List<EventLoop> loops;
+    private final List<LettuceConnection> connections = new ArrayList<>();
+    private final Set<String> answeredOn = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void startLoops() {
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        serverLoops = new MultiThreadIoEventLoopGroup(2, io);
+        loops = new ArrayList<>();
+        serverLoops.forEach(executor -> loops.add((EventLoop) executor));
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        serverLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        redis.flushAll();
+    }
+
+    @AfterEach
+    void everyDecisionWasAnsweredOnAServerLoop() {
+        connections.forEach(LettuceConnection::close);
+        assertThat(answeredOn).isNotEmpty().allSatisfy(thread -> assertThat(
+                loops.stream().anyMatch(loop -> loop.inEventLoop(threadNamed(thread)))).as(thread).isTrue());
+    }
+
+    private static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    @Override
+    protected DecisionStore store(ScoringRules rules) {
+        LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), loops);
+        connections.add(connection);
+        assertThat(connection.laneCount()).isEqualTo(loops.size());
+        RedisDecisionStore store = new RedisDecisionStore(connection, () -> rules, clock::millis);
+        return new DecisionStore() {
+            private int next;
+
+            @Override
+            public Mono<Decision> decide(String userId, Action action, Spend spend) {
+                EventLoop loop = loops.get(next++ % loops.size());
+                return Mono.defer(() -> store.decide(userId, action, spend))
+                        .subscribeOn(Schedulers.fromExecutor(loop))
+                        .doOnNext(decision -> answeredOn.add(Thread.currentThread().getName()));
+            }
+        };
+    }
+}
