@@ -18,7 +18,7 @@ public class AbuseGuardApplication {
     /**
      * Reactor Netty starts at least 4 event loops, whatever the cores. Each loop decides over its own Redis
      * connection, so loops beyond the cores only split the decisions into smaller batches, each costing
-     * a write, a read and a wake-up on both sides (measured on 2 cores in the README's Performance section).
+     * a write, a read and a wake-up on both sides (bench/NOTES.md has the figures).
      * Set before Reactor Netty's classes load, which read it once.
      */
     static void oneEventLoopPerCore() {
