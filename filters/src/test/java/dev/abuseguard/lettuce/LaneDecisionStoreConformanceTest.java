@@ -9,8 +9,8 @@ import dev.abuseguard.decision.DecisionStoreConformance;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.redis.RedisDecisionStore;
+import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisServer;
-import io.lettuce.core.RedisURI;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -18,7 +18,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -40,7 +40,8 @@ class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
     private static final RedisServer redis = RedisServer.shared();
     private static EventLoopGroup serverLoops;
     private static List<EventLoop> loops;
-    private final List<LettuceConnection> connections = new ArrayList<>();
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
     private final Set<String> answeredOn = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
@@ -63,7 +64,6 @@ class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
 
     @AfterEach
     void everyDecisionWasAnsweredOnAServerLoop() {
-        connections.forEach(LettuceConnection::close);
         assertThat(answeredOn).isNotEmpty().allSatisfy(thread -> assertThat(
                 loops.stream().anyMatch(loop -> loop.inEventLoop(threadNamed(thread)))).as(thread).isTrue());
     }
@@ -75,9 +75,7 @@ class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
 
     @Override
     protected DecisionStore store(ScoringRules rules) {
-        LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), loops);
-        connections.add(connection);
+        LettuceConnection connection = connections.lanes(redis, loops);
         assertThat(connection.laneCount()).isEqualTo(loops.size());
         RedisDecisionStore store = new RedisDecisionStore(connection, () -> rules, clock::millis);
         return new DecisionStore() {

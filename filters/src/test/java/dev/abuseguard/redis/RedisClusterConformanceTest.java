@@ -4,22 +4,19 @@ import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.DecisionStoreConformance;
 import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisCluster;
-import dev.abuseguard.testsupport.RedisServer;
-import io.lettuce.core.RedisURI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every scenario on a Redis Cluster of three masters: one user's keys, one slot, one script. */
 class RedisClusterConformanceTest extends DecisionStoreConformance {
 
     private static RedisCluster cluster;
-    private final List<LettuceConnection> connections = new ArrayList<>();
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     @BeforeAll
     static void startCluster() {
@@ -36,18 +33,10 @@ class RedisClusterConformanceTest extends DecisionStoreConformance {
         cluster.flushAll();
     }
 
-    @AfterEach
-    void close() {
-        connections.forEach(LettuceConnection::close);
-    }
 
     @Override
     protected DecisionStore store(ScoringRules rules) {
-        List<RedisURI> seeds = cluster.nodes().stream().map(RedisServer::port)
-                .map(port -> RedisURI.create("127.0.0.1", port)).toList();
-        LettuceConnection connection = LettuceConnection.cluster(seeds, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                List.of());
-        connections.add(connection);
+        LettuceConnection connection = connections.cluster(cluster);
         return new RedisDecisionStore(connection, () -> rules, clock::millis);
     }
 }

@@ -6,18 +6,17 @@ import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.DecisionStoreConformance;
 import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisServer;
-import io.lettuce.core.RedisURI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
 
     private final RedisServer redis = RedisServer.shared();
-    private final List<LettuceConnection> connections = new ArrayList<>();
+    @RegisterExtension
+    final OpenConnections connections = new OpenConnections();
 
     @BeforeEach
     void emptyRedis() {
@@ -26,9 +25,7 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
 
     @Override
     protected DecisionStore store(ScoringRules rules) {
-        LettuceConnection connection = LettuceConnection.standalone(
-                RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1), Duration.ofSeconds(2), List.of());
-        connections.add(connection);
+        LettuceConnection connection = connections.standalone(redis);
         return new RedisDecisionStore(connection, () -> rules, clock::millis);
     }
 
@@ -39,6 +36,5 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
             long ttl = Long.parseLong(redis.run("PTTL", key).get(0));
             assertThat(ttl).as("TTL of %s", key).isPositive();
         }
-        connections.forEach(LettuceConnection::close);
     }
 }
