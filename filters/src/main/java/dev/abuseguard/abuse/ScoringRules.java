@@ -9,30 +9,50 @@ package dev.abuseguard.abuse;
  * @param retentionMillis     how long a user's abuse record is kept after its last violation (every key has a TTL)
  * @param historySize         how many of a user's violations are kept (the repeat count looks at these only)
  * @param halfLifeMillis      how fast scores decay after the last violation; 0 means they do not
+ * @param blockRetentionMillis how long the record of a ban or a block until lifted is kept without a single
+ *                            request from the user (each request Redis answers for them renews it)
  */
 public record ScoringRules(long points, long repeatMultiplierPercent, long repeatWindowMillis, long blockThreshold,
-                           long blockDurationMillis, long retentionMillis, int historySize, long halfLifeMillis) {
+                           long blockDurationMillis, long retentionMillis, int historySize, long halfLifeMillis,
+                           long blockRetentionMillis) {
 
     public ScoringRules {
         if (points < 1 || repeatMultiplierPercent < 0 || repeatWindowMillis < 1 || blockThreshold < 1
-                || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1 || halfLifeMillis < 0) {
+                || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1 || halfLifeMillis < 0
+                || blockRetentionMillis < 1) {
             throw new IllegalArgumentException("invalid scoring rules: " + this);
         }
     }
 
-    /** The defaults of the seed: 10 points, +50% per recent repeat, 1 h repeat window, block at 100, no decay. */
+    /**
+     * The defaults of the seed: 10 points, +50% per recent repeat, 1 h repeat window, block at 100, no decay;
+     * records kept 30 days, bans and blocks until lifted 365 days.
+     */
     public static ScoringRules defaults() {
-        return new ScoringRules(10, 50, 3_600_000, 100, 0, 30L * 24 * 3_600_000, 100, 0);
+        return new ScoringRules(10, 50, 3_600_000, 100, 0, 30L * 24 * 3_600_000, 100, 0, 365L * 24 * 3_600_000);
     }
 
     public ScoringRules withBlockDuration(long millis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold, millis,
-                retentionMillis, historySize, halfLifeMillis);
+                retentionMillis, historySize, halfLifeMillis, blockRetentionMillis);
     }
 
     public ScoringRules withHalfLife(long millis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
-                blockDurationMillis, retentionMillis, historySize, millis);
+                blockDurationMillis, retentionMillis, historySize, millis, blockRetentionMillis);
+    }
+
+    public ScoringRules withRetention(long millis, long blockMillis) {
+        return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
+                blockDurationMillis, millis, historySize, halfLifeMillis, blockMillis);
+    }
+
+    /** How long a record is kept that blocks until {@code blockedUntil} (see {@link AbuseRecord}), from now. */
+    public long keepMillis(long blockedUntil, long nowMillis) {
+        if (blockedUntil < 0) {
+            return Math.max(retentionMillis, blockRetentionMillis);
+        }
+        return Math.max(retentionMillis, blockedUntil - nowMillis);
     }
 
     long pointsFor(long recentViolations) {

@@ -1,7 +1,6 @@
 package dev.abuseguard.decision;
 
 import dev.abuseguard.policy.Action;
-import dev.abuseguard.policy.SpendOn;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,12 +12,9 @@ public interface DecisionStore {
     /** @param userId a validated user id (see {@code IdentityResolver}) */
     Mono<Decision> decide(String userId, Action action, Spend spend);
 
-    /**
-     * The check before a request is forwarded: spends quota at once, or only looks when the action
-     * spends on backend failures ({@code spend-on: failure}).
-     */
+    /** The check before a request is forwarded: it spends quota at once (see {@link Spend#REFUND}). */
     default Mono<Decision> decide(String userId, Action action) {
-        return decide(userId, action, action.policy().spendOn() == SpendOn.FAILURE ? Spend.PEEK : Spend.CONSUME);
+        return decide(userId, action, Spend.CONSUME);
     }
 
     /** Which store decides right now, for health and metrics. */

@@ -37,15 +37,16 @@ public final class ObservedDecisionStore implements DecisionStore {
 
     @Override
     public Mono<Decision> decide(String userId, Action action, Spend spend) {
-        return delegate.decide(userId, action, spend).doOnNext(decision -> observe(userId, action, spend, decision));
+        Mono<Decision> decided = delegate.decide(userId, action, spend);
+        return spend == Spend.REFUND ? decided : decided.doOnNext(decision -> observe(userId, action, decision));
     }
 
-    private void observe(String userId, Action action, Spend spend, Decision decision) {
+    private void observe(String userId, Action action, Decision decision) {
         String outcome = decision.outcome().name().toLowerCase(Locale.ROOT);
         counters.computeIfAbsent(action.name() + '|' + outcome, key -> Counter.builder("abuseguard.decisions")
                 .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
                 .register(meters)).increment();
-        if (decision.outcome() == Outcome.RATE_LIMITED && spend != Spend.SPEND) {
+        if (decision.outcome() == Outcome.RATE_LIMITED) {
             ScoringRules rules = policies.rules();
             long now = clock.millis();
             long blockedUntil = rules.blockDurationMillis() > 0 ? now + rules.blockDurationMillis()

@@ -4,8 +4,10 @@ package dev.abuseguard.decision;
 public enum Spend {
     /** Check and spend: an admitted request uses quota, a denied one is a violation. */
     CONSUME,
-    /** Check only (spend-on failure, before the backend answered); a denied request is a violation. */
-    PEEK,
-    /** Spend only (the backend answered with a failure status); a full quota is no new violation. */
-    SPEND
+    /**
+     * Give back one admitted request: with {@code spend-on: failure} every attempt spends on the way in, so
+     * attempts in flight count, and those the backend did not answer with a failure status are given back.
+     * Never a violation, never refused.
+     */
+    REFUND
 }

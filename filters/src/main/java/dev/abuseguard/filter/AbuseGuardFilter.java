@@ -49,7 +49,7 @@ final class AbuseGuardFilter implements GatewayFilter {
             case ALLOWED -> {
                 RateLimitHeaders.allowed(exchange.getResponse().getHeaders(), decision);
                 if (action.policy().spendOn() == SpendOn.FAILURE) {
-                    spendWhenTheBackendFails(exchange, userId, action);
+                    giveBackUnlessTheBackendFails(exchange, userId, action);
                 }
                 yield decision.delayMillis() > 0
                         ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then(chain.filter(exchange))
@@ -62,16 +62,17 @@ final class AbuseGuardFilter implements GatewayFilter {
     }
 
     /**
-     * Spends the quota before the backend's failure answer is sent on, so that a client's next attempt
-     * already sees it; successes spend nothing.
+     * With {@code spend-on: failure} every attempt spent on the way in, so attempts in flight count against
+     * the limit; one the backend did not answer with a failure status is given back before the answer goes
+     * out, so that the client's next attempt already sees it.
      */
-    private void spendWhenTheBackendFails(ServerWebExchange exchange, String userId, Action action) {
+    private void giveBackUnlessTheBackendFails(ServerWebExchange exchange, String userId, Action action) {
         exchange.getResponse().beforeCommit(() -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
-            if (status == null || !action.policy().failureStatuses().contains(status.value())) {
+            if (status != null && action.policy().failureStatuses().contains(status.value())) {
                 return Mono.empty();
             }
-            return store.decide(userId, action, Spend.SPEND).then().onErrorResume(e -> Mono.empty());
+            return store.decide(userId, action, Spend.REFUND).then().onErrorResume(e -> Mono.empty());
         });
     }
 }

@@ -33,7 +33,11 @@ final class UserState {
 
     Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
         AbuseRecord standing = AbuseScoring.decayed(abuse, now, rules);
-        if (standing.blockedAt(now)) {
+        if (spend == Spend.CONSUME && standing.blockedAt(now)) {
+            if (standing.blockedUntil() < 0) { // renewed while the user keeps trying, as in Redis
+                abuseKeptUntil = Math.max(abuseKeptUntil, now + rules.keepMillis(standing.blockedUntil(), now));
+                keepUntil = Math.max(keepUntil, abuseKeptUntil);
+            }
             return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, standing.blockRemainingMillis(now),
                     0, standing.score(), false);
         }
@@ -47,22 +51,21 @@ final class UserState {
                 && entry.expiresAt > now ? entry.state : null;
         @SuppressWarnings("unchecked")
         RateLimitStrategy<Object> strategy = (RateLimitStrategy<Object>) type.algorithm();
-        Verdict<Object> verdict = strategy.decide(prior, now, action.quota());
+        Verdict<Object> verdict = spend == Spend.REFUND ? strategy.refund(prior, now, action.quota())
+                : strategy.decide(prior, now, action.quota());
         Decision decision;
         if (verdict.allowed()) {
-            if (spend != Spend.PEEK) {
+            if (verdict.state() == null) {
+                strategyStates.remove(action.name());
+            } else {
                 strategyStates.put(action.name(), new Entry(type, action.quota().windowMillis(), verdict.state(),
                         now + verdict.stateTtlMillis()));
             }
             decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
                     verdict.resetAfterMillis(), 0, verdict.delayMillis(), standing.score(), false);
-        } else if (spend == Spend.SPEND) {
-            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
-                    verdict.retryAfterMillis(), 0, standing.score(), false);
         } else {
             abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
-            abuseKeptUntil = Math.max(now + rules.retentionMillis(),
-                    abuse.blockedUntil() > now ? abuse.blockedUntil() : 0);
+            abuseKeptUntil = now + rules.keepMillis(abuse.blockedUntil(), now);
             decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
                     verdict.retryAfterMillis(), 0, abuse.score(), abuse.blockedAt(now));
         }

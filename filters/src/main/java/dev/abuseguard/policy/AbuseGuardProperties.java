@@ -64,19 +64,22 @@ public record AbuseGuardProperties(
             @DefaultValue("50") @Positive long highAbuseThreshold,
             @DefaultValue("0s") @NotNull Duration blockDuration,
             @DefaultValue("30d") @NotNull Duration retention,
+            @DefaultValue("365d") @NotNull Duration blockRetention,
             @DefaultValue("100") @Min(1) @Max(10_000) int historySize,
             @DefaultValue @Valid @NotNull Decay decay) {
 
-        @AssertTrue(message = "repeat-window and retention must be at least 1ms, block-duration not negative")
+        @AssertTrue(message = "repeat-window, retention and block-retention must be at least 1ms, block-duration "
+                + "not negative")
         public boolean isDurationsUsable() {
-            return repeatWindow != null && retention != null && blockDuration != null
-                    && repeatWindow.toMillis() >= 1 && retention.toMillis() >= 1 && !blockDuration.isNegative();
+            return repeatWindow != null && retention != null && blockDuration != null && blockRetention != null
+                    && repeatWindow.toMillis() >= 1 && retention.toMillis() >= 1 && blockRetention.toMillis() >= 1
+                    && !blockDuration.isNegative();
         }
 
         public ScoringRules rules() {
             return new ScoringRules(points, Math.round(repeatMultiplier * 100), repeatWindow.toMillis(),
                     blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize,
-                    decay.halfLife().toMillis());
+                    decay.halfLife().toMillis(), blockRetention.toMillis());
         }
     }
 

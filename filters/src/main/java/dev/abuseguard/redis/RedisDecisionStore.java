@@ -107,7 +107,8 @@ public final class RedisDecisionStore implements SharedDecisionStore {
                 Integer.toString(rules.historySize()),
                 action.name(),
                 spend.name().toLowerCase(Locale.ROOT),
-                Long.toString(rules.halfLifeMillis())};
+                Long.toString(rules.halfLifeMillis()),
+                Long.toString(rules.blockRetentionMillis())};
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.abuseguard.registry;
 
 import dev.abuseguard.abuse.AbuseRecord;
+import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.abuse.UserHistory;
 import dev.abuseguard.abuse.UserStanding;
 import dev.abuseguard.memory.InMemoryDecisionStore;
@@ -57,10 +58,9 @@ public final class InMemoryAbuseRegistry implements AbuseRegistry {
     @Override
     public Mono<Long> ban(String userId, Duration duration) {
         long now = clock.millis();
-        long retention = policies.rules().retentionMillis();
-        return Mono.fromSupplier(() -> duration == null
-                ? store.block(userId, AbuseRecord.BANNED, now + retention)
-                : store.block(userId, now + duration.toMillis(), now + Math.max(retention, duration.toMillis())));
+        ScoringRules rules = policies.rules();
+        long blockedUntil = duration == null ? AbuseRecord.BANNED : now + duration.toMillis();
+        return Mono.fromSupplier(() -> store.block(userId, blockedUntil, now + rules.keepMillis(blockedUntil, now)));
     }
 
     @Override

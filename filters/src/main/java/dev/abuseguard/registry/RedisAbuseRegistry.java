@@ -96,7 +96,8 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
         String durationMs = Long.toString(duration == null ? 0 : duration.toMillis());
         String retention = Long.toString(policies.rules().retentionMillis());
         return redis.<List<Object>>run(BAN, ScriptOutputType.MULTI, new String[] {UserKeys.abuse(userId)},
-                durationMs, retention, pinnedNow == null ? "" : Long.toString(pinnedNow.getAsLong())).map(reply -> (Long) reply.get(0));
+                durationMs, retention, pinnedNow == null ? "" : Long.toString(pinnedNow.getAsLong()),
+                Long.toString(policies.rules().blockRetentionMillis())).map(reply -> (Long) reply.get(0));
     }
 
     @Override

@@ -46,6 +46,15 @@ final class DrainingMeter {
         return Verdict.allow(remaining, untilEmpty, delay, new MeterState(nowMillis, newLevel), untilEmpty);
     }
 
+    /** Takes one request's weight off the meter. */
+    static Verdict<MeterState> refund(MeterState state, long nowMillis, Quota quota, long allowedLevel) {
+        long level = Math.max(0, levelAt(state, nowMillis, quota) - quota.windowMillis());
+        long untilEmpty = ceilDiv(level, quota.limit());
+        long admissibleNow = (allowedLevel - level) / quota.windowMillis() + 1;
+        return Verdict.allow(admissibleNow, untilEmpty, 0, level == 0 ? null : new MeterState(nowMillis, level),
+                untilEmpty);
+    }
+
     static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
     }

@@ -10,4 +10,11 @@ package dev.abuseguard.strategy;
 public interface RateLimitStrategy<S> {
 
     Verdict<S> decide(S state, long nowMillis, Quota quota);
+
+    /**
+     * Gives back one admitted request (one spent before the backend answered, whose answer turned out not to
+     * count). Nothing to give back (a fresh state, or one from a window that has passed) leaves the state as it
+     * is. The verdict is always allowed; {@code remaining} is what may be admitted right now.
+     */
+    Verdict<S> refund(S state, long nowMillis, Quota quota);
 }

@@ -26,6 +26,10 @@ public final class SlidingLog {
         return new SlidingLog(next);
     }
 
+    SlidingLog withoutNewest() {
+        return admittedAt.length == 0 ? this : new SlidingLog(Arrays.copyOf(admittedAt, admittedAt.length - 1));
+    }
+
     public int size() {
         return admittedAt.length;
     }

@@ -16,4 +16,13 @@ public final class SlidingWindow implements RateLimitStrategy<SlidingLog> {
         }
         return Verdict.allow(quota.limit() - log.size() - 1, window, 0, log.plus(nowMillis), window);
     }
+
+    /** Gives back the newest admission: the refunded request is at most that recent. */
+    @Override
+    public Verdict<SlidingLog> refund(SlidingLog state, long nowMillis, Quota quota) {
+        long window = quota.windowMillis();
+        SlidingLog log = state == null ? new SlidingLog() : state.within(nowMillis, window).withoutNewest();
+        return Verdict.allow(quota.limit() - log.size(), window, 0, log.size() == 0 ? null : log,
+                log.size() == 0 ? 0 : window);
+    }
 }

@@ -11,4 +11,9 @@ public final class TokenBucket implements RateLimitStrategy<MeterState> {
         long fullBucket = (quota.limit() - 1) * quota.windowMillis();
         return DrainingMeter.admit(state, nowMillis, quota, fullBucket, false);
     }
+
+    @Override
+    public Verdict<MeterState> refund(MeterState state, long nowMillis, Quota quota) {
+        return DrainingMeter.refund(state, nowMillis, quota, (quota.limit() - 1) * quota.windowMillis());
+    }
 }

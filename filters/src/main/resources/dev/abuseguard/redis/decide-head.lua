@@ -1,16 +1,16 @@
 -- Head of every decision script: reads the user's abuse record and the strategy state in one call,
 -- and answers at once for a blocked user. Followed by the strategy's script, then decide-tail.lua.
 -- includes: server-time.lua, abuse-record.lua
--- defines for the strategy and the tail: limit, window, max_delay, now, mode, persist (false for 'peek'),
---   ceil_div(a, b), stored ({abuse record, strategy state}), score, blocked_until, violations
+-- defines for the strategy and the tail: limit, window, max_delay, now, mode, ceil_div(a, b),
+--   stored ({abuse record, strategy state}), score, blocked_until, violations, block_retention
 --
 -- KEYS: 1 abuse record, 2 strategy state, 3 violation history; all three share the hash tag {u:<id>}
 -- ARGV: 1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
 --       6 repeat multiplier %, 7 repeat window ms, 8 block threshold, 9 block duration ms (0 = until lifted),
---       10 retention ms, 11 history size, 12 action, 13 mode: 'consume' (check and spend),
---       'peek' (check only: spend-on failure, before the backend answers) or 'spend' (spend only: the
---       backend answered with a failure status; a full quota is no new violation),
---       14 score half-life ms (0 = scores do not decay)
+--       10 retention ms, 11 history size, 12 action, 13 mode: 'consume' (check and spend) or 'refund'
+--       (give back one request spent before the backend answered: spend-on failure, the answer did not
+--       count), 14 score half-life ms (0 = scores do not decay), 15 retention ms of bans and blocks until
+--       lifted (renewed whenever Redis answers for the blocked user)
 -- Returns {outcome (0 allowed, 1 rate limited, 2 blocked), remaining, reset after ms, retry after ms
 --          (-1: until lifted), delay ms, score, newly blocked (0/1)}
 local limit = tonumber(ARGV[1])
@@ -18,7 +18,7 @@ local window = tonumber(ARGV[2])
 local max_delay = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
 local mode = ARGV[13]
-local persist = mode ~= 'peek'
+local block_retention = tonumber(ARGV[15])
 if not now then now = server_now_ms() end
 
 local function ceil_div(a, b)
@@ -39,9 +39,10 @@ if stored[1] then
     score = score - math.floor(score * (elapsed % half_life) / (2 * half_life))
     if blocked_until == -1 and score < tonumber(ARGV[8]) then blocked_until = 0 end
   end
-  if blocked_until < 0 then -- -1 blocked until lifted, -2 banned until unbanned
+  if mode == 'consume' and blocked_until < 0 then -- -1 blocked until lifted, -2 banned until unbanned
+    redis.call('PEXPIRE', KEYS[1], math.max(block_retention, redis.call('PTTL', KEYS[1])))
     return {2, 0, 0, -1, 0, score, 0}
-  elseif blocked_until > now then
+  elseif mode == 'consume' and blocked_until > now then
     return {2, 0, 0, blocked_until - now, 0, score, 0}
   end
 end

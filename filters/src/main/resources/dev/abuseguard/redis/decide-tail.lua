@@ -1,13 +1,15 @@
 -- Tail of every decision script: runs the strategy and, on a violation, scores it
 -- (twin of AbuseScoring.recordViolation). Only the violation path writes the abuse keys.
 -- includes: abuse-record.lua
--- uses from decide-head.lua: now, mode, stored, score, blocked_until, violations; from the strategy: decide(raw)
+-- uses from decide-head.lua: now, mode, stored, score, blocked_until, violations, block_retention;
+--   from the strategy: decide(raw), refund(raw)
+if mode == 'refund' then
+  local left, reset = refund(stored[2])
+  return {0, left, reset, 0, 0, score, 0}
+end
 local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
   return {0, remaining, reset_after, 0, delay, score, 0}
-end
-if mode == 'spend' then
-  return {1, 0, reset_after, retry_after, 0, score, 0}
 end
 
 local points, percent, repeat_window = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -26,6 +28,10 @@ redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
 redis.call('PEXPIRE', KEYS[3], retention)
 local ttl = retention
-if blocked_until > now then ttl = math.max(retention, blocked_until - now) end
+if blocked_until < 0 then
+  ttl = math.max(retention, block_retention)
+elseif blocked_until > now then
+  ttl = math.max(retention, blocked_until - now)
+end
 redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action), 'PX', ttl)
 return {1, 0, reset_after, retry_after, 0, score, newly_blocked}

@@ -176,26 +176,50 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     }
 
     @Test
-    void anActionThatSpendsOnFailureCountsOnlyWhatTheBackendRefused() {
+    void anActionThatSpendsOnFailureCountsAttemptsInFlightAndGivesBackWhatTheBackendAccepted() {
         DecisionStore store = store();
         Action failedLogin = new Action("failed_login", new ActionPolicy(3, Duration.ofMinutes(15),
                 StrategyType.FIXED_WINDOW, StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.FAILURE,
                 List.of(401, 403)));
 
-        for (int i = 0; i < 10; i++) { // successful logins look, and spend nothing
+        for (int i = 0; i < 10; i++) { // successful logins one after another: each spends, and is given back
             assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 0));
+            assertThat(store.decide("ivan", failedLogin, Spend.REFUND).block())
+                    .isEqualTo(allowed(3, 3, 900_000, 0, 0));
         }
-        for (long remaining = 2; remaining >= 0; remaining--) {
-            assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
-                    .isEqualTo(allowed(3, remaining, 900_000, 0, 0));
+        for (long remaining = 2; remaining >= 0; remaining--) { // three attempts in flight at once
+            assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, remaining, 900_000, 0, 0));
         }
-        // a failure beyond the quota (a race of concurrent attempts) spends nothing and is no violation
-        assertThat(store.decide("ivan", failedLogin, Spend.SPEND).block())
-                .isEqualTo(limited(3, 900_000, 900_000, 0, false));
-
+        // a fourth attempt while three are in flight is refused, and is a violation like any other 429
         assertThat(decide(store, "ivan", failedLogin)).isEqualTo(limited(3, 900_000, 900_000, 10, false));
+
+        // one of the three succeeded: its unit comes back, and the next attempt goes through
+        assertThat(store.decide("ivan", failedLogin, Spend.REFUND).block())
+                .isEqualTo(allowed(3, 1, 900_000, 0, 10));
+        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 0, 900_000, 0, 10));
         clock.advance(Duration.ofMinutes(15));
-        assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 10));
+        assertThat(store.decide("ivan", failedLogin, Spend.REFUND).block())
+                .as("nothing to give back in a new window").isEqualTo(allowed(3, 3, 900_000, 0, 10));
+    }
+
+    @Test
+    void everyStrategyGivesBackOneAdmittedRequest() {
+        DecisionStore store = store();
+        for (StrategyType strategy : StrategyType.values()) {
+            Action action = action("refund_" + strategy.code(), 2, Duration.ofMinutes(1), strategy);
+            String user = "refund" + strategy.code();
+            decide(store, user, action);
+            decide(store, user, action);
+            assertThat(decide(store, user, action).outcome()).as(strategy + " full").isEqualTo(Outcome.RATE_LIMITED);
+
+            Decision refunded = store.decide(user, action, Spend.REFUND).block();
+
+            assertThat(refunded.outcome()).isEqualTo(Outcome.ALLOWED);
+            assertThat(refunded.remaining()).as(strategy + " remaining after a refund").isEqualTo(1);
+            assertThat(decide(store, user, action).outcome()).as(strategy + " admits again").isEqualTo(Outcome.ALLOWED);
+            assertThat(decide(store, user, action).outcome()).as(strategy + " full again")
+                    .isEqualTo(Outcome.RATE_LIMITED);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.abuseguard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.RedisAuditTrail;
 import dev.abuseguard.audit.WebhookAlerts;
@@ -7,10 +9,12 @@ import dev.abuseguard.decision.DecisionChain;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.RedisDecisionStore;
+import dev.abuseguard.redis.UserKeys;
 import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisServer;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +30,11 @@ class RedisAbuseRegistryConformanceTest extends AbuseRegistryConformance {
         redis.flushAll();
     }
 
+
+    @Override
+    protected void keptAtLeast(String user, Duration time) {
+        assertThat(Long.parseLong(redis.run("PTTL", UserKeys.abuse(user)).get(0))).isGreaterThan(time.toMillis());
+    }
 
     @Override
     protected Fixture fixture(LivePolicies policies) {

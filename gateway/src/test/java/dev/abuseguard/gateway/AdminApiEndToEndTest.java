@@ -154,6 +154,19 @@ class AdminApiEndToEndTest {
     }
 
     @Test
+    void aBanUntilUnbannedAndABlockUntilLiftedAreKeptLongerThanTheRecordsRetention() {
+        admin("POST", "/users/banned-for-good/ban").exchange().expectStatus().isNoContent();
+        blockByViolations("blocked-for-good");
+
+        long retention = Duration.ofDays(30).toMillis();
+        for (String user : List.of("banned-for-good", "blocked-for-good")) {
+            long ttl = Long.parseLong(redis.run("PTTL", "ag:{u:" + user + "}:abuse").get(0));
+            assertThat(ttl).as("time to live of %s's record", user).isGreaterThan(retention)
+                    .isGreaterThan(Duration.ofDays(364).toMillis());
+        }
+    }
+
+    @Test
     void theAuditTrailListsViolationsAndBlocksNewestFirstAndStreamsThemLive() {
         Flux<ServerSentEvent<Map<String, Object>>> live = gateway.webClient().get().uri("/admin/api/events")
                 .header("Authorization", "Bearer " + TOKEN).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
