@@ -1,10 +1,11 @@
 package dev.abuseguard.audit;
 
+import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.policy.LivePolicies;
-import dev.abuseguard.redis.LuaScript;
+import dev.abuseguard.redis.BlockInvalidations;
+import dev.abuseguard.redis.CrossUserIndex;
 import dev.abuseguard.redis.RedisScripts;
-import dev.abuseguard.redis.UserKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
@@ -22,7 +23,6 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisAuditTrail implements AuditTrail {
 
-    private static final LuaScript RECORD = LuaScript.load("/dev/abuseguard/redis/record-event.lua");
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final RedisScripts redis;
@@ -37,15 +37,28 @@ public final class RedisAuditTrail implements AuditTrail {
 
     @Override
     public Mono<Void> append(AuditEvent event) {
-        return redis.<String>run(RECORD, ScriptOutputType.VALUE, UserKeys.INDEX, event.type().wireName(),
-                event.userId(), event.action(), Long.toString(event.score()), event.by(), event.detail(),
-                Long.toString(event.blockedUntil()), Long.toString(policies.rules().retentionMillis()),
-                Long.toString(maxLength)).then();
+        ScoringRules rules = policies.rules();
+        return redis.<String>run(CrossUserIndex.RECORD_EVENT, ScriptOutputType.VALUE, CrossUserIndex.recordKeys(),
+                event.type().wireName(), event.userId(), event.action(), Long.toString(event.score()), event.by(),
+                event.detail(), Long.toString(event.blockedUntil()),
+                Long.toString(Math.max(rules.retentionMillis(), rules.blockRetentionMillis())),
+                Long.toString(maxLength), Long.toString(event.atMillis()),
+                Long.toString(recordExpiresAt(event, rules)),
+                Long.toString(policies.current().properties().abuse().maxTrackedUsers()),
+                BlockInvalidations.CHANNEL).then();
+    }
+
+    /** When the event's user's record expires, as the decision and ban scripts set its TTL; 0: unchanged. */
+    private static long recordExpiresAt(AuditEvent event, ScoringRules rules) {
+        return switch (event.type()) {
+            case VIOLATION, BLOCK, BAN -> event.atMillis() + rules.keepMillis(event.blockedUntil(), event.atMillis());
+            default -> 0;
+        };
     }
 
     @Override
     public Flux<AuditEvent> recent(int limit) {
-        return redis.commands().flatMapMany(r -> r.xrevrange(UserKeys.INDEX[3], Range.create("-", "+"),
+        return redis.commands().flatMapMany(r -> r.xrevrange(CrossUserIndex.EVENTS, Range.create("-", "+"),
                 Limit.from(limit))).map(RedisAuditTrail::toEvent);
     }
 
@@ -54,7 +67,7 @@ public final class RedisAuditTrail implements AuditTrail {
         AtomicReference<String> last = new AtomicReference<>();
         return recent(1).map(AuditEvent::id).defaultIfEmpty("0-0").doOnNext(last::set)
                 .thenMany(Flux.interval(POLL).onBackpressureDrop()
-                        .concatMap(tick -> redis.commands().flatMapMany(r -> r.xrange(UserKeys.INDEX[3],
+                        .concatMap(tick -> redis.commands().flatMapMany(r -> r.xrange(CrossUserIndex.EVENTS,
                                         Range.from(Range.Boundary.excluding(last.get()), Range.Boundary.unbounded())))
                                 .map(RedisAuditTrail::toEvent)
                                 .doOnNext(event -> last.set(event.id()))

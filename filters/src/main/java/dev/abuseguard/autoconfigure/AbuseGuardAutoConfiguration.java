@@ -82,7 +82,8 @@ public class AbuseGuardAutoConfiguration {
     /** Store settings ({@code abuse-guard.store.*}) take effect at start-up; the rest also on refresh. */
     @Bean
     InMemoryDecisionStore inMemoryDecisionStore(AbuseGuardProperties properties, LivePolicies policies, Clock clock) {
-        return new InMemoryDecisionStore(clock, policies::rules, properties.store().memory().maxUsers());
+        return new InMemoryDecisionStore(clock, policies::rules, properties.store().memory().maxUsers(),
+                properties.abuse().maxTrackedUsers());
     }
 
     /** Redis, when {@code spring.data.redis.*} describes one and {@code abuse-guard.store.redis.enabled} allows it. */

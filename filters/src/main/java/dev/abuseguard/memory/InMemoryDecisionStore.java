@@ -3,6 +3,7 @@ package dev.abuseguard.memory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.abuseguard.abuse.AbuseRecord;
 import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.abuse.UserHistory;
@@ -10,12 +11,16 @@ import dev.abuseguard.abuse.UserStanding;
 import dev.abuseguard.abuse.Violation;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.Outcome;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -30,9 +35,18 @@ public final class InMemoryDecisionStore implements DecisionStore {
     private final Clock clock;
     private final Supplier<ScoringRules> rules;
     private final Cache<String, UserState> users;
+    /** The users with violations or a block: what the admin's views read, instead of every user. */
+    private final Set<String> tracked = ConcurrentHashMap.newKeySet();
+    private final long maxTracked;
 
     /** @param rules the scoring rules in force (they may change on a configuration refresh) */
     public InMemoryDecisionStore(Clock clock, Supplier<ScoringRules> rules, long maxUsers) {
+        this(clock, rules, maxUsers, maxUsers);
+    }
+
+    /** @param maxTrackedUsers how many users with violations or blocks the admin's views keep at most */
+    public InMemoryDecisionStore(Clock clock, Supplier<ScoringRules> rules, long maxUsers, long maxTrackedUsers) {
+        this.maxTracked = maxTrackedUsers;
         this.clock = clock;
         this.rules = rules;
         this.users = Caffeine.newBuilder()
@@ -40,6 +54,11 @@ public final class InMemoryDecisionStore implements DecisionStore {
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(new KeepUntil())
                 .executor(Runnable::run) // evict on the caller's thread: the bound holds at once
+                .removalListener((String id, UserState state, RemovalCause cause) -> {
+                    if (cause != RemovalCause.REPLACED) {
+                        tracked.remove(id);
+                    }
+                })
                 .build();
     }
 
@@ -54,16 +73,26 @@ public final class InMemoryDecisionStore implements DecisionStore {
         users.asMap().compute(userId, (id, state) -> {
             UserState user = state == null ? new UserState() : state;
             result[0] = user.decide(action, clock.millis(), rules.get(), spend);
+            if (result[0].outcome() != Outcome.ALLOWED) {
+                tracked.add(id);
+            }
             return user;
         });
+        boundTracked();
         return result[0];
     }
 
-    /** The users this store knows, as the admin API shows them. */
+    /** The users with violations or a block, as the admin API shows them. */
     public List<UserStanding> standings() {
         long now = clock.millis();
-        List<UserStanding> all = new ArrayList<>();
-        users.asMap().forEach((id, user) -> all.add(user.standing(id, now, rules.get())));
+        ScoringRules inForce = rules.get();
+        List<UserStanding> all = new ArrayList<>(tracked.size());
+        for (String id : tracked) {
+            UserState user = users.getIfPresent(id);
+            if (user != null) {
+                all.add(user.standing(id, now, inForce));
+            }
+        }
         return all;
     }
 
@@ -91,9 +120,32 @@ public final class InMemoryDecisionStore implements DecisionStore {
             user.abuseKeptUntil = Math.max(user.abuseKeptUntil, keepUntil);
             user.keepUntil = Math.max(user.keepUntil, user.abuseKeptUntil);
             score[0] = a.score();
+            tracked.add(id);
             return user;
         });
+        boundTracked();
         return score[0];
+    }
+
+    /**
+     * Keeps at most {@code maxTracked} users in the admin's views, as the Redis index does: the lowest scores
+     * leave first, blocked users last. Trimmed in batches (a tenth over the bound), so a flood of new ids
+     * costs a sort now and then, not one per request.
+     */
+    private void boundTracked() {
+        if (tracked.size() <= maxTracked + maxTracked / 10) {
+            return;
+        }
+        synchronized (tracked) {
+            long over = tracked.size() - maxTracked;
+            if (over <= 0) {
+                return;
+            }
+            standings().stream()
+                    .sorted(Comparator.comparing(UserStanding::blocked).thenComparingLong(UserStanding::score))
+                    .limit(over)
+                    .forEach(user -> tracked.remove(user.userId()));
+        }
     }
 
     public long estimatedUsers() {

@@ -62,6 +62,7 @@ public record AbuseGuardProperties(
             @DefaultValue("1h") @NotNull Duration repeatWindow,
             @DefaultValue("100") @Positive long blockThreshold,
             @DefaultValue("50") @Positive long highAbuseThreshold,
+            @DefaultValue("100000") @Positive long maxTrackedUsers,
             @DefaultValue("0s") @NotNull Duration blockDuration,
             @DefaultValue("30d") @NotNull Duration retention,
             @DefaultValue("365d") @NotNull Duration blockRetention,

@@ -16,7 +16,7 @@ import reactor.core.publisher.Sinks;
  */
 public final class BlockInvalidations implements AutoCloseable {
 
-    static final String CHANNEL = "ag:blocks";
+    public static final String CHANNEL = "ag:blocks";
     private static final Logger log = LoggerFactory.getLogger(BlockInvalidations.class);
 
     private final LettuceConnection connection;

@@ -35,7 +35,4 @@ public final class UserKeys {
         return PREFIX + userId + "}:s:" + action.name() + ":" + action.policy().strategy().code()
                 + action.quota().windowMillis();
     }
-
-    /** The cross-user indexes and the audit stream share their own hash tag, so one call updates them all. */
-    public static final String[] INDEX = {"ag:{idx}:scores", "ag:{idx}:blocked", "ag:{idx}:totals", "ag:{idx}:events"};
 }

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The admin view of the in-memory store (single instance, or Redis absent). */
 public final class InMemoryAbuseRegistry implements AbuseRegistry {
@@ -30,19 +31,20 @@ public final class InMemoryAbuseRegistry implements AbuseRegistry {
     public Mono<AbuseStats> stats(long highAbuseThreshold) {
         return Mono.fromSupplier(() -> {
             List<UserStanding> all = store.standings();
-            return new AbuseStats(all.stream().filter(u -> u.violations() > 0 || u.blocked()).count(),
+            return new AbuseStats(all.size(),
                     all.stream().filter(u -> u.score() >= highAbuseThreshold).count(),
                     all.stream().filter(UserStanding::blocked).count(),
                     all.stream().mapToLong(UserStanding::violations).sum(), "memory");
-        });
+        }).subscribeOn(Schedulers.boundedElastic()); // off the event loop: as many users as have violated
     }
 
+    /** Blocked and banned users first, whatever their score, then the others from {@code minScore} up. */
     @Override
     public Flux<UserStanding> users(long minScore, int limit) {
         return Flux.defer(() -> Flux.fromStream(store.standings().stream()
-                .filter(u -> u.score() >= minScore && (u.violations() > 0 || u.blocked()))
-                .sorted(Comparator.comparingLong(UserStanding::score).reversed())
-                .limit(limit)));
+                .filter(u -> u.blocked() || u.score() >= minScore)
+                .sorted(Comparator.comparing(UserStanding::blocked).thenComparingLong(UserStanding::score).reversed())
+                .limit(limit))).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override

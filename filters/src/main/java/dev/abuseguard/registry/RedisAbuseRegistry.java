@@ -6,6 +6,7 @@ import dev.abuseguard.abuse.Violation;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.AbuseRecordFormat;
+import dev.abuseguard.redis.CrossUserIndex;
 import dev.abuseguard.redis.LuaScript;
 import dev.abuseguard.redis.RedisScripts;
 import dev.abuseguard.redis.UserKeys;
@@ -26,6 +27,9 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
     private static final LuaScript BAN = LuaScript.load("/dev/abuseguard/redis/ban.lua");
     private static final LuaScript UNBAN = LuaScript.load("/dev/abuseguard/redis/unban.lua");
 
+    /** How many expired index entries of each kind a read drops at most before it reads. */
+    private static final int PRUNED_PER_READ = 1000;
+
     private final RedisScripts redis;
     private final LivePolicies policies;
     private final Clock clock;
@@ -44,25 +48,44 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
         this.pinnedNow = pinnedNow;
     }
 
+    /** The counts come from the indexes alone (a few commands, whatever the number of users). */
     @Override
     public Mono<AbuseStats> stats(long highAbuseThreshold) {
         long now = clock.millis();
-        return redis.commands().flatMap(r -> Mono.zip(
-                r.zcard(UserKeys.INDEX[0]),
-                r.zcount(UserKeys.INDEX[0], Range.create((double) highAbuseThreshold, Double.POSITIVE_INFINITY)),
-                r.zcount(UserKeys.INDEX[1], Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded())),
-                r.hget(UserKeys.INDEX[2], "violations").map(Long::parseLong).defaultIfEmpty(0L))
-                .map(t -> new AbuseStats(t.getT1(), t.getT2(), t.getT3(), t.getT4(), "redis")));
+        double rank = CrossUserIndex.BLOCKED_RANK;
+        return pruned(now).then(redis.commands().flatMap(r -> Mono.zip(
+                r.zcard(CrossUserIndex.SCORES),
+                r.zcount(CrossUserIndex.SCORES, Range.from(Range.Boundary.including((double) highAbuseThreshold),
+                        Range.Boundary.excluding(rank))),
+                r.zcount(CrossUserIndex.SCORES, Range.create(rank + highAbuseThreshold, Double.POSITIVE_INFINITY)),
+                r.zcount(CrossUserIndex.BLOCKED,
+                        Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded())),
+                r.hget(CrossUserIndex.TOTALS, "violations").map(Long::parseLong).defaultIfEmpty(0L))
+                .map(t -> new AbuseStats(t.getT1(), t.getT2() + t.getT3(), t.getT4(), t.getT5(), "redis"))));
     }
 
+    /**
+     * Blocked and banned users first, whatever their score, then the others from {@code minScore} up; reads
+     * {@code limit} records at most.
+     */
     @Override
     public Flux<UserStanding> users(long minScore, int limit) {
         long now = clock.millis();
-        return redis.commands().flatMapMany(r -> r.zrevrangebyscore(UserKeys.INDEX[0],
-                        Range.create((double) minScore, Double.POSITIVE_INFINITY), Limit.create(0, limit))
+        double rank = CrossUserIndex.BLOCKED_RANK;
+        return pruned(now).thenMany(redis.commands().flatMapMany(r -> r.zrevrangebyscore(CrossUserIndex.SCORES,
+                        Range.create(rank, Double.POSITIVE_INFINITY), Limit.create(0, limit)).collectList()
+                .flatMapMany(blocked -> blocked.size() >= limit ? Flux.fromIterable(blocked)
+                        : Flux.fromIterable(blocked).concatWith(r.zrevrangebyscore(CrossUserIndex.SCORES,
+                                Range.from(Range.Boundary.including((double) minScore), Range.Boundary.excluding(rank)),
+                                Limit.create(0, limit - blocked.size()))))
                 .concatMap(userId -> r.get(UserKeys.abuse(userId))
-                        .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules()))))
-                .filter(user -> user.score() >= minScore);
+                        .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules())))))
+                .filter(user -> user.blocked() || user.score() >= minScore);
+    }
+
+    private Mono<Void> pruned(long now) {
+        return redis.run(CrossUserIndex.PRUNE, ScriptOutputType.INTEGER, CrossUserIndex.pruneKeys(),
+                pinnedNow == null ? "" : Long.toString(now), Integer.toString(PRUNED_PER_READ)).then();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.abuseguard.abuse.AbuseRecord;
 import dev.abuseguard.abuse.UserHistory;
 import dev.abuseguard.abuse.UserStanding;
 import dev.abuseguard.abuse.Violation;
@@ -45,6 +46,11 @@ public abstract class AbuseRegistryConformance {
         void reset(String user) {
             registry.reset(user).block(WAIT);
             events.admin(EventType.RESET, user, 0, "test", "", 0);
+        }
+
+        void ban(String user) {
+            long score = registry.ban(user, null).blockOptional(WAIT).orElse(0L);
+            events.admin(EventType.BAN, user, score, "test", "until unbanned", AbuseRecord.BANNED);
         }
     }
 
@@ -112,7 +118,7 @@ public abstract class AbuseRegistryConformance {
         Fixture fixture = fixture(policies);
         decide(fixture, "eve", action(policies, "trade"));
 
-        fixture.registry().ban("eve", null).block(WAIT);
+        fixture.ban("eve");
 
         Decision banned = decide(fixture, "eve", action(policies, "trade"));
         assertThat(banned.outcome()).isEqualTo(Outcome.BLOCKED);
@@ -130,7 +136,7 @@ public abstract class AbuseRegistryConformance {
     void aBanAndABlockUntilLiftedOutlastTheRecordsRetention() {
         LivePolicies policies = policies(Map.of("abuse.retention", "1d", "abuse.block-retention", "30d"));
         Fixture fixture = fixture(policies);
-        fixture.registry().ban("eve", null).block(WAIT);
+        fixture.ban("eve");
         violate(fixture, policies, "mallory", 5);
 
         clock.advance(Duration.ofDays(2));
@@ -144,6 +150,46 @@ public abstract class AbuseRegistryConformance {
 
     /** Where the store's own keys expire by themselves (Redis), the record of the user lives this long yet. */
     protected void keptAtLeast(String user, Duration time) {
+    }
+
+    @Test
+    void aBannedUserWithoutViolationsIsListedWhateverTheMinimumScore() {
+        LivePolicies policies = policies(Map.of());
+        Fixture fixture = fixture(policies);
+        violate(fixture, policies, "noisy", 3);
+        fixture.ban("quiet");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(fixture.registry().users(50, 10).collectList().block(WAIT))
+                .extracting(UserStanding::userId, UserStanding::blocked).containsExactly(tuple("quiet", true)));
+        assertThat(users(fixture)).extracting(UserStanding::userId).containsExactly("quiet", "noisy");
+        assertThat(stats(fixture).usersTracked()).isEqualTo(2);
+    }
+
+    @Test
+    void usersWhoseRecordsExpiredLeaveTheStatsAndTheList() {
+        LivePolicies policies = policies(Map.of("abuse.retention", "1h"));
+        Fixture fixture = fixture(policies);
+        violate(fixture, policies, "passing", 2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(stats(fixture).usersTracked()).isEqualTo(1));
+
+        clock.advance(Duration.ofMinutes(61));
+
+        assertThat(stats(fixture).usersTracked()).isZero();
+        assertThat(users(fixture)).isEmpty();
+    }
+
+    @Test
+    void theViewsKeepAtMostMaxTrackedUsersTheLowestScoresFirstBlockedLast() {
+        LivePolicies policies = policies(Map.of("abuse.max-tracked-users", "3"));
+        Fixture fixture = fixture(policies);
+        fixture.ban("banned");
+        for (int user = 1; user <= 4; user++) {
+            violate(fixture, policies, "u" + user, user); // scores 10, 25, 45, 70
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(users(fixture)).extracting(UserStanding::userId)
+                .containsExactly("banned", "u4", "u3"));
+        assertThat(stats(fixture).usersTracked()).isEqualTo(3);
     }
 
     @Test
