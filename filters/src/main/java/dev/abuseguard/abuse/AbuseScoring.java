@@ -84,6 +84,15 @@ public final class AbuseScoring {
         return blockedAt + low;
     }
 
+    /**
+     * When a block that a violation at {@code now} started with {@code score} ends: after the block duration,
+     * when decay lifts it, or {@link AbuseRecord#UNTIL_LIFTED}.
+     */
+    public static long blockEnd(long score, long nowMillis, ScoringRules rules) {
+        return rules.blockDurationMillis() > 0 ? nowMillis + rules.blockDurationMillis()
+                : decayLiftsBlockAt(score, nowMillis, rules);
+    }
+
     /** A user's standing at {@code now} for the admin's views, with decay applied as a decision would. */
     public static UserStanding standing(String userId, long score, long blockedUntil, long violations,
                                         String lastAction, long lastViolationAt, long nowMillis, ScoringRules rules) {

@@ -37,6 +37,12 @@ public final class AbuseEvents {
         }
     }
 
+    /** A block the local store decided while the shared store was away, now written there. */
+    public void blockedWhileAway(String userId, long score, long blockedUntil) {
+        emit(AuditEvent.of(EventType.BLOCK, clock.millis(), userId, "", score, "gateway",
+                "decided locally while the shared store was away", blockedUntil));
+    }
+
     /** What an admin did to one user. */
     public void admin(EventType type, String userId, long score, String by, String detail, long blockedUntil) {
         emit(AuditEvent.of(type, clock.millis(), userId, "", score, by, detail, blockedUntil));

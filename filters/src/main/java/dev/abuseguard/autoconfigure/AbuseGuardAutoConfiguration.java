@@ -17,6 +17,7 @@ import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
 import dev.abuseguard.redis.RedisDecisionStore;
+import dev.abuseguard.redis.RedisSharedBlocks;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
@@ -164,9 +165,9 @@ public class AbuseGuardAutoConfiguration {
         DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock);
         LettuceConnection connection = redis.getIfAvailable();
         if (connection != null) {
-            chain.shared(new RedisDecisionStore(connection, policies::rules), breaker)
-                    .blockCache(properties.store().redis().blockCacheTtl(), properties.store().memory().maxUsers(),
-                            invalidations.getObject().received());
+            chain.shared(new RedisDecisionStore(connection, policies::rules), breaker,
+                            new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
+                    .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
         }
         DecisionChain built = chain.build();
         Gauge.builder("abuseguard.store.shared.deciding", built, store -> store.status().storeDeciding() ? 1 : 0)

@@ -19,30 +19,33 @@ import reactor.core.publisher.Mono;
 
 /**
  * The stores a decision passes through, in their one order:
- * observed (metrics, audit) → near cache of blocks → fail-over (breaker) → the shared store, or observed →
- * the local store when there is no shared one. The chain owns what the parts need to run: the warm-up of
- * the shared store, the subscription to block invalidations and the breaker's listener; {@link #close()}
- * ends them.
+ * observed (metrics, audit) → known blocks → fail-over (breaker) → the shared store, or observed → the local
+ * store when there is no shared one. The chain owns what the parts need to run: the warm-up of the shared
+ * store, the copy of the active blocks (loaded at start, kept current from the shared store's news, reloaded
+ * every {@code resync} and after an outage, when the blocks decided locally meanwhile are written back) and the
+ * breaker's listener; {@link #close()} ends them.
  */
 public final class DecisionChain implements DecisionStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionChain.class);
 
     private final DecisionStore head;
-    private final BlockCachingDecisionStore nearCache;
+    private final KnownBlocks known;
+    private final SharedBlocks sharedBlocks;
+    private final AbuseEvents events;
     private final Disposable.Composite running = Disposables.composite();
     private volatile boolean closed;
 
     private DecisionChain(Builder builder) {
         DecisionStore deciding = builder.local;
-        BlockCachingDecisionStore cache = null;
+        this.events = builder.events;
+        this.sharedBlocks = builder.sharedBlocks;
+        this.known = builder.shared == null ? null : new KnownBlocks(builder.clock, builder.maxBlocks);
         if (builder.shared != null) {
-            cache = new BlockCachingDecisionStore(
+            deciding = new BlockCachingDecisionStore(
                     new FailoverDecisionStore(builder.shared, builder.local, builder.breaker, builder.meters),
-                    builder.clock, builder.blockCacheSafety, builder.blockCacheSize);
-            deciding = cache;
+                    known, builder.policies, builder.clock);
         }
-        this.nearCache = cache;
         this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock);
         if (builder.shared != null) {
             start(builder);
@@ -50,23 +53,54 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
     }
 
     private void start(Builder builder) {
-        running.add(builder.invalidations.subscribe(this::invalidate,
-                error -> log.warn("event=block_invalidations_stopped error=\"{}\"", error.toString())));
-        builder.breaker.getEventPublisher().onStateTransition(event -> onBreakerTransition(event, builder.events));
+        running.add(sharedBlocks.news().subscribe(this::hear,
+                error -> log.warn("event=block_news_stopped error=\"{}\"", error.toString())));
+        builder.breaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
         running.add(builder.shared.warmUp().subscribe(null, unreachable -> log.info(
                 "event=redis_warm_up_failed error=\"{}\" (the breaker takes it from here)", unreachable.toString())));
+        running.add(Flux.interval(Duration.ZERO, builder.resync).onBackpressureDrop()
+                .concatMap(tick -> head.status().storeDeciding() ? reload() : Mono.empty())
+                .subscribe());
     }
 
-    private void invalidate(String userId) {
-        if ("*".equals(userId)) {
-            nearCache.forgetAll();
+    private void hear(SharedBlocks.News news) {
+        if (news.block() != null) {
+            known.block(news.userId(), news.block());
+        } else if (SharedBlocks.News.EVERYONE.equals(news.userId())) {
+            known.clearAll();
         } else {
-            nearCache.forget(userId);
+            known.clear(news.userId());
         }
     }
 
+    /** Replaces the copy of the blocks with the shared store's; a failed read waits for the next. */
+    private Mono<Void> reload() {
+        long generation = known.generation();
+        return sharedBlocks.active().doOnNext(active -> known.replaceAll(active, generation)).then()
+                .onErrorResume(error -> {
+                    log.debug("event=blocks_reload_failed error=\"{}\"", error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** After an outage: the blocks decided locally go to the shared store, then the copy is read afresh. */
+    private void recover() {
+        running.add(Flux.fromIterable(known.takeDecidedLocally().entrySet())
+                .concatMap(entry -> sharedBlocks.record(entry.getKey(), entry.getValue())
+                        .doOnSuccess(written -> events.blockedWhileAway(entry.getKey(), entry.getValue().score(),
+                                entry.getValue().until()))
+                        .onErrorResume(error -> {
+                            known.decidedLocally(entry.getKey(), entry.getValue()); // the next recovery tries again
+                            log.warn("event=local_block_not_written user={} error=\"{}\"", entry.getKey(),
+                                    error.toString());
+                            return Mono.empty();
+                        }))
+                .then(Mono.defer(this::reload))
+                .subscribe());
+    }
+
     /** Resilience4j keeps listeners for the breaker's life, so a closed chain ignores what it still hears. */
-    private void onBreakerTransition(CircuitBreakerOnStateTransitionEvent event, AbuseEvents events) {
+    private void onBreakerTransition(CircuitBreakerOnStateTransitionEvent event) {
         if (closed) {
             return;
         }
@@ -74,7 +108,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         log.warn("event=store_breaker transition={} deciding={}", event.getStateTransition(),
                 to == CircuitBreaker.State.CLOSED ? "redis" : "fallback");
         if (to == CircuitBreaker.State.CLOSED) {
-            nearCache.forgetAll(); // invalidations published while the shared store was away were lost
+            recover(); // news published while the shared store was away were lost
         }
         if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.CLOSED) {
             events.store(to == CircuitBreaker.State.OPEN ? EventType.FAILOVER : EventType.RECOVERY,
@@ -112,9 +146,9 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         private final Clock clock;
         private SharedDecisionStore shared;
         private CircuitBreaker breaker;
-        private Flux<String> invalidations = Flux.never();
-        private Duration blockCacheSafety = Duration.ofMinutes(1);
-        private long blockCacheSize = 10_000;
+        private SharedBlocks sharedBlocks;
+        private Duration resync = Duration.ofMinutes(1);
+        private long maxBlocks = 100_000;
 
         private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
                         Clock clock) {
@@ -125,22 +159,25 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
             this.clock = Objects.requireNonNull(clock, "clock");
         }
 
-        /** Decide in the shared store while the breaker lets calls through, else fall back per action. */
-        public Builder shared(SharedDecisionStore store, CircuitBreaker breaker) {
+        /**
+         * Decide in the shared store while the breaker lets calls through, else fall back per action; its
+         * blocks are copied here and kept current.
+         */
+        public Builder shared(SharedDecisionStore store, CircuitBreaker breaker, SharedBlocks blocks) {
             this.shared = Objects.requireNonNull(store, "shared store");
             this.breaker = Objects.requireNonNull(breaker, "breaker");
+            this.sharedBlocks = Objects.requireNonNull(blocks, "shared blocks");
             return this;
         }
 
         /**
-         * @param safety        the longest a cached block is trusted without news from the shared store
-         * @param maxUsers      how many blocked users the cache holds at most
-         * @param invalidations user ids (or {@code *} for all) whose cached blocks are out of date
+         * @param resync    how often the copy of the blocks is read afresh from the shared store (a lost piece of
+         *                  news lasts at most this long)
+         * @param maxBlocks how many blocked users the copy holds at most
          */
-        public Builder blockCache(Duration safety, long maxUsers, Flux<String> invalidations) {
-            this.blockCacheSafety = Objects.requireNonNull(safety, "safety");
-            this.blockCacheSize = maxUsers;
-            this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
+        public Builder blocks(Duration resync, long maxBlocks) {
+            this.resync = Objects.requireNonNull(resync, "resync");
+            this.maxBlocks = maxBlocks;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package dev.abuseguard.decision;
 
 import dev.abuseguard.abuse.AbuseScoring;
-import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
@@ -47,10 +46,7 @@ public final class ObservedDecisionStore implements DecisionStore {
                 .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
                 .register(meters)).increment();
         if (decision.outcome() == Outcome.RATE_LIMITED) {
-            ScoringRules rules = policies.rules();
-            long now = clock.millis();
-            long blockedUntil = rules.blockDurationMillis() > 0 ? now + rules.blockDurationMillis()
-                    : AbuseScoring.decayLiftsBlockAt(decision.abuseScore(), now, rules);
+            long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
         }
     }

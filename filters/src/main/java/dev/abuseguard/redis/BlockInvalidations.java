@@ -1,6 +1,5 @@
 package dev.abuseguard.redis;
 
-import dev.abuseguard.decision.BlockCachingDecisionStore;
 import dev.abuseguard.lettuce.LettuceConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +9,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Carries unblocks, resets and bans to every instance's {@link BlockCachingDecisionStore} over Redis
- * pub/sub (channel {@code ag:blocks}; on a cluster, every node relays it). A message is a user id, or
- * {@code *} for all.
+ * The channel {@code ag:blocks} every instance listens on for news of blocks (on a cluster, every node relays
+ * it): a user id (or {@code *} for all) after an unblock, reset or ban, and {@code +<until> <score> <user>}
+ * for a new block (see {@link RedisSharedBlocks}).
  */
 public final class BlockInvalidations implements AutoCloseable {
 
@@ -30,7 +29,7 @@ public final class BlockInvalidations implements AutoCloseable {
                 error -> log.warn("event=block_invalidations_stopped error=\"{}\"", error.toString()));
     }
 
-    /** User ids (or {@code *}) whose cached blocks are out of date, as published by any instance. */
+    /** The messages as published by any instance. */
     public Flux<String> received() {
         return received.asFlux();
     }

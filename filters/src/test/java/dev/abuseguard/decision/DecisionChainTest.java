@@ -1,6 +1,7 @@
 package dev.abuseguard.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.AuditEvent;
@@ -21,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -40,7 +43,7 @@ class DecisionChainTest {
             WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, meters), clock);
     private final InMemoryDecisionStore local = new InMemoryDecisionStore(clock, policies::rules, 1000);
     private final ScriptedSharedStore shared = new ScriptedSharedStore();
-    private final Sinks.Many<String> invalidations = Sinks.many().multicast().directBestEffort();
+    private final ScriptedSharedBlocks blocks = new ScriptedSharedBlocks();
     private final CircuitBreaker breaker = CircuitBreaker.of("test", CircuitBreakerConfig.custom()
             .slidingWindowSize(4).minimumNumberOfCalls(2).failureRateThreshold(50)
             .waitDurationInOpenState(Duration.ofMinutes(1)).build());
@@ -51,12 +54,18 @@ class DecisionChainTest {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger warmUps = new AtomicInteger();
         volatile boolean failing;
+        volatile CompletableFuture<Decision> pending;
 
         @Override
         public CompletableFuture<Decision> decideAsync(String userId, Action action, Spend spend) {
             calls.incrementAndGet();
             if (failing) {
                 return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+            }
+            if (pending != null) {
+                CompletableFuture<Decision> answer = pending;
+                pending = null;
+                return answer;
             }
             return CompletableFuture.completedFuture(answers.isEmpty() ? Decision.unmetered(action.quota().limit())
                     : answers.remove(0));
@@ -73,9 +82,42 @@ class DecisionChainTest {
         }
     }
 
+    /** The shared store's blocks: those the test says are active, news the test sends, what the chain writes. */
+    private static final class ScriptedSharedBlocks implements SharedBlocks {
+        final Map<String, KnownBlocks.Block> active = new ConcurrentHashMap<>();
+        final Map<String, KnownBlocks.Block> recorded = new ConcurrentHashMap<>();
+        final Sinks.Many<News> news = Sinks.many().multicast().directBestEffort();
+        final AtomicInteger reads = new AtomicInteger();
+
+        @Override
+        public Mono<Map<String, KnownBlocks.Block>> active() {
+            return Mono.fromSupplier(() -> {
+                reads.incrementAndGet();
+                return Map.copyOf(active);
+            });
+        }
+
+        @Override
+        public Flux<News> news() {
+            return news.asFlux();
+        }
+
+        @Override
+        public Mono<Void> record(String userId, KnownBlocks.Block block) {
+            return Mono.fromRunnable(() -> {
+                recorded.put(userId, block);
+                active.put(userId, block); // as the shared store then knows it
+            });
+        }
+
+        void clear(String userId) {
+            news.tryEmitNext(new News(userId, null));
+        }
+    }
+
     private DecisionChain chain() {
-        return DecisionChain.builder(local, events, policies, meters, clock).shared(shared, breaker)
-                .blockCache(Duration.ofMinutes(1), 100, invalidations.asFlux()).build();
+        return DecisionChain.builder(local, events, policies, meters, clock).shared(shared, breaker, blocks)
+                .blocks(Duration.ofHours(1), 100).build();
     }
 
     private static Decision blockedFor(long millis) {
@@ -110,17 +152,74 @@ class DecisionChainTest {
         shared.answers.add(blockedFor(-1));
         decide(chain, "mallory");
 
-        invalidations.tryEmitNext("mallory");
+        blocks.clear("mallory");
         assertThat(decide(chain, "mallory").outcome()).isEqualTo(Outcome.ALLOWED);
         assertThat(shared.calls).hasValue(2);
 
         shared.answers.add(blockedFor(-1));
         decide(chain, "mallory");
         chain.close();
-        invalidations.tryEmitNext("*");
+        blocks.clear(SharedBlocks.News.EVERYONE);
         assertThat(decide(chain, "mallory").outcome()).as("a closed chain hears no invalidations")
                 .isEqualTo(Outcome.BLOCKED);
         assertThat(shared.calls).hasValue(3);
+    }
+
+    @Test
+    void anUnbanHeardWhileADecisionIsInFlightIsNotUndoneByThatDecisionsOlderReply() {
+        DecisionChain chain = chain();
+        CompletableFuture<Decision> inFlight = new CompletableFuture<>();
+        shared.pending = inFlight;
+        CompletableFuture<Decision> first = chain.decide("mallory", trade).toFuture();
+
+        blocks.clear("mallory"); // the unban reaches this instance first
+        inFlight.complete(blockedFor(-1)); // then the reply of a decision Redis made before the unban
+
+        assertThat(first.join().outcome()).isEqualTo(Outcome.BLOCKED);
+        assertThat(decide(chain, "mallory").outcome()).as("asks the shared store again").isEqualTo(Outcome.ALLOWED);
+        assertThat(shared.calls).hasValue(2);
+    }
+
+    @Test
+    void usersBlockedInTheSharedStoreAreRefusedForAsLongAsAnOutageLastsEvenIfNeverSeenHere() {
+        blocks.active.put("banned", new KnownBlocks.Block(-1, 40));
+        blocks.active.put("timed", new KnownBlocks.Block(clock.millis() + 60_000, 100));
+        DecisionChain chain = chain();
+        await().atMost(WAIT).until(() -> blocks.reads.get() == 1);
+        shared.failing = true;
+
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(10)); // far past any cache's safety interval
+            Decision banned = decide(chain, "banned");
+            assertThat(banned.outcome()).isEqualTo(Outcome.BLOCKED);
+            assertThat(banned.abuseScore()).isEqualTo(40);
+        }
+        assertThat(decide(chain, "timed").outcome()).as("a timed block still ends").isEqualTo(Outcome.ALLOWED);
+        assertThat(shared.calls).as("only the unknown user went to the failing store").hasValue(1);
+    }
+
+    @Test
+    void aBlockDecidedLocallyDuringAnOutageIsWrittenToTheSharedStoreWhenItIsBack() {
+        LivePolicies strict = TestPolicies.of(Map.of("actions.trade.limit", "1", "actions.trade.window", "1h",
+                "actions.trade.strategy", "fixed-window"));
+        InMemoryDecisionStore memory = new InMemoryDecisionStore(clock, strict::rules, 1000);
+        Action once = strict.current().actions().find("trade").orElseThrow();
+        DecisionChain chain = DecisionChain.builder(memory, events, strict, meters, clock)
+                .shared(shared, breaker, blocks).blocks(Duration.ofHours(1), 100).build();
+        shared.failing = true;
+        for (int i = 0; i < 6; i++) { // 1 allowed, then 10, 25, 45, 70, 100: blocked here
+            chain.decide("mallory", once).block(WAIT);
+        }
+        assertThat(blocks.recorded).isEmpty();
+
+        shared.failing = false;
+        breaker.transitionToClosedState();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(blocks.recorded).containsEntry("mallory",
+                new KnownBlocks.Block(-1, 100)));
+        assertThat(chain.decide("mallory", once).block(WAIT).outcome()).isEqualTo(Outcome.BLOCKED);
+        assertThat(trail.recent(20).filter(event -> event.type() == EventType.BLOCK).map(AuditEvent::detail)
+                .collectList().block(WAIT)).contains("decided locally while the shared store was away");
     }
 
     @Test

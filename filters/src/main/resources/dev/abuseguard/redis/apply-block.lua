@@ -1,0 +1,12 @@
+-- Writes a block the local store decided while Redis was away, unless Redis knows a longer one.
+-- KEYS: 1 abuse record. ARGV: 1 blocked until (epoch ms, or -1 until lifted), 2 score, 3 now ms,
+--       4 how long the record is kept (ms). Returns 1 when written, 0 when Redis knew a longer block.
+-- includes: abuse-record.lua
+local stored = redis.call('GET', KEYS[1])
+local score, blocked_until, violations, last_at, last_action = read_abuse(stored)
+local wanted, now = tonumber(ARGV[1]), tonumber(ARGV[3])
+if blocked_until < 0 or (wanted >= 0 and blocked_until >= wanted) then return 0 end
+if not stored then last_at = now end
+redis.call('SET', KEYS[1], format_abuse(math.max(score, tonumber(ARGV[2])), wanted, violations, last_at, last_action),
+  'PX', ARGV[4])
+return 1
