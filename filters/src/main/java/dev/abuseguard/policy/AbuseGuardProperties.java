@@ -127,8 +127,9 @@ public record AbuseGuardProperties(
 
     /**
      * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
-     * too slow for a store that sits on every request. {@code block-cache-ttl}: the longest this instance
-     * answers a blocked user from its near cache without asking Redis again. {@code event-loop-lanes}: one
+     * too slow for a store that sits on every request. {@code block-cache-ttl}: how often this instance
+     * reads its copy of the active blocks afresh from Redis, so news of a block or unblock that was lost
+     * lasts at most that long. {@code event-loop-lanes}: one
      * decision connection per event loop of the HTTP server, on that loop (off: one connection on Lettuce's
      * own threads, as for everything else).
      */

@@ -24,6 +24,7 @@ import reactor.core.publisher.Flux;
 class AdminApiEndToEndTest {
 
     private static final String TOKEN = "s3cret-admin-token";
+    private static final int MAX_TRACKED = 20;
     private static final RedisServer redis = RedisServer.shared();
     private static WireMockServer backend;
     private static GatewayApp gateway;
@@ -33,7 +34,8 @@ class AdminApiEndToEndTest {
     static void start() {
         backend = Backends.answeringOk();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=ops-alice");
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=ops-alice",
+                "--abuse-guard.abuse.max-tracked-users=" + MAX_TRACKED);
         client = gateway.client();
     }
 
@@ -164,6 +166,35 @@ class AdminApiEndToEndTest {
             assertThat(ttl).as("time to live of %s's record", user).isGreaterThan(retention)
                     .isGreaterThan(Duration.ofDays(364).toMillis());
         }
+    }
+
+    @Test
+    void aBannedUserWithNoViolationsHasARowOnTheDashboardToUnbanFrom() {
+        admin("POST", "/users/silent-spammer/ban").exchange().expectStatus().isNoContent();
+
+        admin("GET", "/users?minScore=1&limit=50").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].userId").isEqualTo("silent-spammer")
+                .jsonPath("$[0].score").isEqualTo(0)
+                .jsonPath("$[0].blocked").isEqualTo(true);
+    }
+
+    @Test
+    void aFloodOfFreshIdsKeepsTheIndexesBoundedAndBlockedUsersStay() {
+        blockByViolations("kept-blocked");
+        for (int i = 0; i < 3 * MAX_TRACKED; i++) {
+            String id = "flood-" + i;
+            client.get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isOk();
+            client.get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isEqualTo(429);
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(redis.run("ZCARD", "ag:{idx}:scores").get(0)).isEqualTo(Integer.toString(MAX_TRACKED)));
+        assertThat(Long.parseLong(redis.run("ZCARD", "ag:{idx}:expiry").get(0))).isLessThanOrEqualTo(MAX_TRACKED);
+        admin("GET", "/stats").exchange().expectBody().jsonPath("$.usersTracked").isEqualTo(MAX_TRACKED)
+                .jsonPath("$.blocked").isEqualTo(1);
+        admin("GET", "/users?minScore=1&limit=1").exchange().expectBody()
+                .jsonPath("$[0].userId").isEqualTo("kept-blocked");
     }
 
     @Test
