@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Load benchmark of the gateway, on loopback only: bench/run.sh
 #
-# Starts its own Redis (free port, never 6379), a plain-Netty backend (bench/backend) and the gateway jar
-# with a routes file written here, then drives it with wrk:
-#   /plain/**    no filter                      (the proxy alone)
-#   /guarded/**  AbuseGuard=bench               (token bucket, limits that deny nothing)
-#   /builtin/**  RequestRateLimiter + RedisRateLimiter, key-resolver #{@userIdKeyResolver}, alike
-#   /denied/**   AbuseGuard=bench_tiny          (limit 1 per 1h: 429s, then blocks and 403s)
-# and prints requests/s, p50/p99 latency, gateway and Redis CPU per request (medians over rounds), the
-# ratios, and the Redis commands the gateway sends per request (counted with MONITOR).
+# Starts its own Redis (free port, never 6379), a plain-Netty backend (bench/backend), the gateway jar with a
+# routes file written here, and beside it what a user would run instead: a bare Spring Cloud Gateway app
+# (bench/bare) with its built-in limiter. Then drives them with wrk, interleaved:
+#   bare-plain    bare app, /plain/**: no filter                          (the bare proxy)
+#   bare-builtin  bare app, /builtin/**: RequestRateLimiter + RedisRateLimiter on X-User-Id, limits alike
+#   plain         gateway, /plain/**: no filter                           (our application's proxy)
+#   guarded       gateway, /guarded/**: AbuseGuard=bench (token bucket, limits that deny nothing)
+#   /denied/**    gateway, AbuseGuard=bench_tiny (limit 1 per 1h: 429s, then blocks and 403s)
+# and prints requests/s, p50/p99 latency, the serving process's and Redis' CPU per request (medians over
+# rounds), the ratios against the bare app, and the Redis commands sent per request (counted with MONITOR).
 # Everything it starts is stopped on exit; a watchdog ends the run after MAX_SECONDS.
 #
 # Knobs (environment): ROUNDS=3 ROUND_SECONDS=10 WARMUP_SECONDS=20 DENY_SECONDS=5 THREADS=2 CONNECTIONS=32
@@ -76,15 +78,16 @@ if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ]; then
 elif [ -n "$(find filters/src gateway/src -newer "$GATEWAY_JAR" -type f -print -quit)" ]; then
   log "WARNING: $GATEWAY_JAR is older than sources under filters/ or gateway/ (REBUILD=1 rebuilds it)"
 fi
-if [ "$REBUILD" = 1 ] || [ ! -f bench/backend/target/classpath.txt ]; then
-  log "building the bench backend"
-  ./mvnw -q -B -Pbench -pl bench/backend -DskipTests package
+if [ "$REBUILD" = 1 ] || [ ! -f bench/backend/target/classpath.txt ] || [ ! -f bench/bare/target/bare-gateway.jar ]; then
+  log "building the bench backend and the bare gateway"
+  ./mvnw -q -B -Pbench -pl bench/backend,bench/bare -DskipTests package
 fi
+BARE_JAR=bench/bare/target/bare-gateway.jar
 
 # ---------------------------------------------------------------- processes, cleanup, watchdog
 WORK="$ROOT/bench/target/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$WORK"
-REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" MONITOR_PID="" WATCHDOG_PID=""
+REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" BARE_PID="" MONITOR_PID="" WATCHDOG_PID=""
 
 stop_pid() { # pid [seconds]: TERM, wait, then KILL; only processes this script started
   local pid=$1 wait_s=${2:-10} i
@@ -99,6 +102,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$MONITOR_PID" 2
   stop_pid "$GATEWAY_PID" 20
+  stop_pid "$BARE_PID" 20
   if [ "$JFR" = 1 ] && [ "$rc" = 0 ] && [ -s "$WORK/gateway.jfr" ]; then # written when the gateway exits
     if java "$ROOT/bench/JfrSummary.java" "$WORK/gateway.jfr" >"$WORK/jfr-summary.txt" 2>&1; then
       echo; echo "JFR: where the gateway's CPU samples fall, whole run (${WORK#"$ROOT"/}/jfr-summary.txt)"
@@ -140,8 +144,9 @@ wait_for() { # description seconds pid command...: polls until the command succe
   echo "$what not ready after ${secs}s; see its log in $WORK" >&2; return 1
 }
 
-REDIS_PORT=$(free_port); BACKEND_PORT=$(free_port); GATEWAY_PORT=$(free_port)
+REDIS_PORT=$(free_port); BACKEND_PORT=$(free_port); GATEWAY_PORT=$(free_port); BARE_PORT=$(free_port)
 GW="http://127.0.0.1:$GATEWAY_PORT"
+BARE="http://127.0.0.1:$BARE_PORT"
 RCLI=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT")
 
 log "redis-server on 127.0.0.1:$REDIS_PORT"
@@ -187,11 +192,39 @@ abuse-guard:
     bench_tiny: { limit: 1, window: 1h, strategy: token-bucket }
 EOF
 
+# the bare app: the same limits as the gateway's built-in route, everything else at Spring's defaults
+cat >"$WORK/bare.yml" <<EOF
+spring.cloud.gateway.server.webflux.routes:
+  - id: plain
+    uri: http://127.0.0.1:$BACKEND_PORT
+    predicates: [ "Path=/plain/**" ]
+  - id: builtin
+    uri: http://127.0.0.1:$BACKEND_PORT
+    predicates: [ "Path=/builtin/**" ]
+    filters:
+      - name: RequestRateLimiter
+        args:
+          redis-rate-limiter.replenishRate: $REPLENISH
+          redis-rate-limiter.burstCapacity: $BENCH_LIMIT
+          redis-rate-limiter.requestedTokens: 1
+          key-resolver: "#{@userKeyResolver}"
+EOF
+
 JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
   JFR_OPTS=("-XX:FlightRecorderOptions:stackdepth=256"
     "-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
 fi
+start_bare() {
+  log "bare Spring Cloud Gateway on 127.0.0.1:$BARE_PORT ($GATEWAY_JAVA_OPTS)"
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
+  ( cd "$WORK" && exec env SERVER_PORT="$BARE_PORT" SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$REDIS_PORT" \
+      SPRING_CONFIG_ADDITIONAL_LOCATION="file:$WORK/bare.yml" \
+      java $GATEWAY_JAVA_OPTS -jar "$ROOT/$BARE_JAR" >"$WORK/bare.log" 2>&1 ) &
+  BARE_PID=$!
+  wait_for bare 90 "$BARE_PID" \
+    bash -c "[ \"\$(curl -s -m 2 -o /dev/null -w '%{http_code}' $BARE/plain/ready)\" = 200 ]"
+}
 start_gateway() { # log-file
   log "gateway on 127.0.0.1:$GATEWAY_PORT ($GATEWAY_JAVA_OPTS${JFR_OPTS[*]:+ JFR})"
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
@@ -208,11 +241,12 @@ if [ "$JFR" = 1 ]; then
     "-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
 fi
 start_gateway "$WORK/gateway.log" || exit 1
+start_bare || exit 1
 
 # ---------------------------------------------------------------- sanity: each route does what it should
-check() { # path user expected-status header-that-must-be-there-or-empty
-  local path=$1 user=$2 want=$3 header=$4 out status
-  out=$(curl -s -m 5 -D - -o /dev/null ${user:+-H "X-User-Id: $user"} "$GW$path")
+check() { # path user expected-status header-that-must-be-there-or-empty [base-url]
+  local path=$1 user=$2 want=$3 header=$4 base=${5:-$GW} out status
+  out=$(curl -s -m 5 -D - -o /dev/null ${user:+-H "X-User-Id: $user"} "$base$path")
   status=$(printf '%s' "$out" | awk 'NR==1 {print $2}')
   if [ "$status" != "$want" ] || { [ -n "$header" ] && ! printf '%s' "$out" | grep -qi "^$header:"; }; then
     echo "sanity check failed: GET $path (user '${user}') answered $status, wanted $want${header:+ with $header}:" >&2
@@ -224,12 +258,13 @@ check() { # path user expected-status header-that-must-be-there-or-empty
 # take longer than AbuseGuard's 250 ms store timeout, and such a request is decided from memory instead
 for ((i = 0; i < 20; i++)); do
   curl -s -m 5 -o /dev/null -H "X-User-Id: probe$i" "$GW/guarded/x"
-  curl -s -m 5 -o /dev/null -H "X-User-Id: probe$i" "$GW/builtin/x"
+  curl -s -m 5 -o /dev/null -H "X-User-Id: probe$i" "$BARE/builtin/x"
 done
 check /plain/x check-u 200 ""
 check /guarded/x check-u 200 X-RateLimit-Limit
 check /guarded/x "" 400 ""
-check /builtin/x check-u 200 X-RateLimit-Burst-Capacity
+check /plain/x check-u 200 "" "$BARE"
+check /builtin/x check-u 200 X-RateLimit-Burst-Capacity "$BARE"
 check /denied/x check-d 200 X-RateLimit-Limit
 check /denied/x check-d 429 Retry-After
 [ "$("${RCLI[@]}" --scan --pattern 'ag:{u:check-u}:*' | wc -l)" -ge 1 ] \
@@ -244,14 +279,20 @@ printf 'scenario\tround\trps\tp50_us\tp99_us\tgw_us_per_req\tredis_us_per_req\tn
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# load name round path seconds count-status wrk-script-args...
+# the process and address a scenario loads
+target_pid() { case $1 in bare-*) echo "$BARE_PID" ;; *) echo "$GATEWAY_PID" ;; esac; }
+target_url() { case $1 in bare-plain) echo "$BARE/plain/x" ;; bare-builtin) echo "$BARE/builtin/x" ;; *) echo "$GW/$1/x" ;; esac; }
+
+# load name round path-or-url seconds count-status wrk-script-args...: CPU is read from the process that serves it
 load() {
   local name=$1 round=$2 path=$3 secs=$4 count=$5; shift 5
-  local out="$WORK/wrk-$name-$round.txt" g0 g1 r0 r1 line
-  g0=$(cpu_ticks "$GATEWAY_PID"); r0=$(cpu_ticks "$REDIS_PID")
+  local out="$WORK/wrk-$name-$round.txt" g0 g1 r0 r1 line pid url
+  pid=$(target_pid "$name")
+  if [[ $path == http* ]]; then url=$path; else url="$GW$path"; fi
+  g0=$(cpu_ticks "$pid"); r0=$(cpu_ticks "$REDIS_PID")
   WRK_COUNT_STATUS=$count wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
-    -s bench/wrk/users.lua "$GW$path" -- "$@" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
-  g1=$(cpu_ticks "$GATEWAY_PID"); r1=$(cpu_ticks "$REDIS_PID")
+    -s bench/wrk/users.lua "$url" -- "$@" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
+  g1=$(cpu_ticks "$pid"); r1=$(cpu_ticks "$REDIS_PID")
   line=$(grep '^RESULT ' "$out") || { echo "wrk printed no RESULT line:" >&2; cat "$out" >&2; return 1; }
   [ "$round" = warmup ] && return 0
   awk -v name="$name" -v round="$round" -v g="$((g1 - g0))" -v r="$((r1 - r0))" -v tck="$CLK_TCK" '
@@ -272,19 +313,19 @@ block_user() {
 }
 
 log "warm-up: ${WARMUP_SECONDS}s on each allowed route, 3s on each denial path"
-for route in plain guarded builtin; do
-  load "$route" warmup "/$route/x" "$WARMUP_SECONDS" 0 pool "$USERS" "u"
+for route in bare-plain bare-builtin plain guarded; do
+  load "$route" warmup "$(target_url "$route")" "$WARMUP_SECONDS" 0 pool "$USERS" "u"
 done
 block_user blocked-warm1
 load 429-phase warmup /denied/x 3 1 fresh 6 "w429-"
 load blocked-1 warmup /guarded/x 3 1 pool 1 "blocked-warm"
 
-ORDER=(plain guarded builtin)
+ORDER=(bare-plain bare-builtin plain guarded)
 for ((r = 1; r <= ROUNDS; r++)); do
   log "round $r/$ROUNDS: ${ROUND_SECONDS}s on each allowed route"
-  for ((k = 0; k < 3; k++)); do # rotate the order so no route always runs first
-    route=${ORDER[$(((k + r - 1) % 3))]}
-    load "$route" "$r" "/$route/x" "$ROUND_SECONDS" 0 pool "$USERS" "u"
+  for ((k = 0; k < 4; k++)); do # rotate the order so no route always runs first
+    route=${ORDER[$(((k + r - 1) % 4))]}
+    load "$route" "$r" "$(target_url "$route")" "$ROUND_SECONDS" 0 pool "$USERS" "u"
   done
 done
 
@@ -301,8 +342,8 @@ done
 # whose source is "lua" is a call made inside a script; every other line is a command the gateway sent.
 COUNTS="$WORK/redis-commands.tsv"
 printf 'scenario\trequests\tstatuses\tgateway_cmds\tgateway_breakdown\tinner_calls\tinner_breakdown\n' >"$COUNTS"
-count_commands() { # name path user-mode(pool|fresh|one) prefix
-  local name=$1 path=$2 mode=$3 prefix=$4 i user
+count_commands() { # name path-or-url user-mode(pool|fresh|one) prefix
+  local name=$1 path=$2 mode=$3 prefix=$4 i user url
   local cfg="$WORK/curl-$name.cfg" mon="$WORK/monitor-$name.txt"
   : >"$cfg"
   for ((i = 0; i < COUNT_REQUESTS; i++)); do
@@ -312,8 +353,9 @@ count_commands() { # name path user-mode(pool|fresh|one) prefix
       one) user="$prefix" ;;
     esac
     ((i > 0)) && echo next >>"$cfg"
-    printf 'url = "%s%s"\nheader = "X-User-Id: %s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nmax-time = 10\n' \
-      "$GW" "$path" "$user" >>"$cfg"
+    if [[ $path == http* ]]; then url=$path; else url="$GW$path"; fi
+    printf 'url = "%s"\nheader = "X-User-Id: %s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nmax-time = 10\n' \
+      "$url" "$user" >>"$cfg"
   done
   "${RCLI[@]}" monitor >"$mon" 2>&1 &
   MONITOR_PID=$!
@@ -333,7 +375,7 @@ count_commands() { # name path user-mode(pool|fresh|one) prefix
 log "counting Redis commands: $COUNT_REQUESTS requests per case under MONITOR"
 count_commands plain /plain/x pool "m-"
 count_commands guarded /guarded/x pool "u"
-count_commands builtin /builtin/x pool "u"
+count_commands bare-builtin "$BARE/builtin/x" pool "u"
 count_commands 429-phase /denied/x fresh "mon429-"
 count_commands blocked-1 /guarded/x one "blocked-1"
 
@@ -356,7 +398,7 @@ median_table() { # scenarios...: median per column over rounds
     END { for (i = 1; i <= m; i++) { k = order[i]; printf "%s", k; for (c = 3; c <= 14; c++) printf "\t%s", median(k, c); printf "\n" } }
   ' "$RESULTS"
 }
-ALLOWED=$(median_table plain guarded builtin)
+ALLOWED=$(median_table bare-plain bare-builtin plain guarded)
 DENIED=$(median_table 429-phase 403-phase blocked-1)
 
 echo
@@ -365,13 +407,17 @@ LANES=$(grep -o 'event=redis_lanes[^ ]* count=[0-9]*' "$WORK/gateway.log" | head
 echo "gateway: $GATEWAY_JAVA_OPTS, ${LANES:-no} event loops with a Redis decision connection each; action bench: limit $BENCH_LIMIT per $BENCH_WINDOW (token bucket); RedisRateLimiter: burst $BENCH_LIMIT, $REPLENISH/s"
 echo
 echo "Allowed traffic: median of $ROUNDS rounds x ${ROUND_SECONDS}s per route (routes interleaved)"
-printf '%-10s %10s %9s %9s %13s %15s %8s\n' route "req/s" "p50 ms" "p99 ms" "gw CPU us/req" "redis CPU us/req" "non-2xx"
-awk -F'\t' '{ printf "%-10s %10.0f %9.2f %9.2f %13.1f %15.1f %8d\n", $1, $2, $3 / 1000, $4 / 1000, $5, $6, $7 + $8 }' <<<"$ALLOWED"
+printf '%-13s %10s %9s %9s %13s %15s %8s\n' route "req/s" "p50 ms" "p99 ms" "gw CPU us/req" "redis CPU us/req" "non-2xx"
+awk -F'\t' '{ printf "%-13s %10.0f %9.2f %9.2f %13.1f %15.1f %8d\n", $1, $2, $3 / 1000, $4 / 1000, $5, $6, $7 + $8 }' <<<"$ALLOWED"
 awk -F'\t' '
-  { rps[$1] = $2; cpu[$1] = $5 }
+  { rps[$1] = $2; cpu[$1] = $5; redis[$1] = $6 }
   END {
-    printf "\nAbuseGuard / no filter: %.2f x the requests/s  (AbuseGuard adds %.1f us of gateway CPU per request)\n", rps["guarded"] / rps["plain"], cpu["guarded"] - cpu["plain"]
-    printf "AbuseGuard / built-in:  %.2f x the requests/s  (built-in adds %.1f us of gateway CPU per request)\n", rps["guarded"] / rps["builtin"], cpu["builtin"] - cpu["plain"]
+    printf "\nagainst the bare Spring Cloud Gateway app, this run:\n"
+    printf "  our plain route / bare plain:     %.2f x the gateway CPU per request   (target <= 1.10)\n", cpu["plain"] / cpu["bare-plain"]
+    printf "  AbuseGuard / bare built-in:       %.2f x the requests/s                (target >= 1.5)\n", rps["guarded"] / rps["bare-builtin"]
+    printf "  AbuseGuard / bare plain:          %.2f x the requests/s                (target >= 0.8)\n", rps["guarded"] / rps["bare-plain"]
+    printf "  AbuseGuard over bare plain:       %+.1f us of gateway CPU per request  (target <= 25)\n", cpu["guarded"] - cpu["bare-plain"]
+    printf "  Redis CPU per decision:           AbuseGuard %.1f us, built-in %.1f us\n", redis["guarded"], redis["bare-builtin"]
   }' <<<"$ALLOWED"
 echo
 echo "Denials: median of $ROUNDS rounds x ${DENY_SECONDS}s (429 phase: fresh users, 6 requests each = 1 allowed + 5 violations;"
