@@ -159,6 +159,20 @@ class DiscordInteractionsEndToEndTest {
                 .withHeader(HttpHeaders.CONTENT_LENGTH, equalTo(Integer.toString(body.length))));
     }
 
+    @Test
+    void aChunkedInteractionIsForwardedWithItsLengthStated() {
+        byte[] body = Interactions.commandInGuild("200000000000000020", GUILD, "open");
+        Flux<DataBuffer> chunks = Flux.just(Arrays.copyOfRange(body, 0, 100), Arrays.copyOfRange(body, 100, body.length))
+                .map(DefaultDataBufferFactory.sharedInstance::wrap);
+
+        expectForwarded(client.post().uri("/interactions").contentType(MediaType.APPLICATION_JSON)
+                .headers(discord.headers(body)).body(chunks, DataBuffer.class).exchange());
+
+        backend.verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(body))
+                .withHeader(HttpHeaders.CONTENT_LENGTH, equalTo(Integer.toString(body.length)))
+                .withoutHeader(HttpHeaders.TRANSFER_ENCODING));
+    }
+
     static Stream<Arguments> unverified() {
         byte[] body = Interactions.commandInGuild("200000000000000002", GUILD, "open");
         String now = Long.toString(clock.millis() / 1000);
