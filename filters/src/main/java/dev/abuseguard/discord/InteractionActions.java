@@ -55,8 +55,8 @@ final class InteractionActions {
         ActionPolicy policy = defined.policy();
         if (policy.longestDelay().compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("abuse-guard.actions." + name + ".max-delay is "
-                    + policy.longestDelay().toMillis() + " ms; on an interactions route (" + setting + ") at most " + MAX_DELAY.toMillis()
-                    + " ms, since Discord waits 3 s for the whole answer");
+                    + policy.longestDelay().toMillis() + " ms; on an interactions route (" + setting + ") at most "
+                    + MAX_DELAY.toMillis() + " ms, since Discord waits 3 s for the whole answer");
         }
         if (policy.spendOn() == SpendOn.FAILURE) {
             throw new IllegalArgumentException("abuse-guard.actions." + name + ".spend-on: failure cannot work on an "

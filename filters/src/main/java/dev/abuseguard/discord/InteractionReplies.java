@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class InteractionReplies {
 
     private static final byte[] PONG = "{\"type\":1}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NO_CHOICES = "{\"type\":8,\"data\":{\"choices\":[]}}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_CHOICES =
+            "{\"type\":8,\"data\":{\"choices\":[]}}".getBytes(StandardCharsets.US_ASCII);
     private static final int CHANNEL_MESSAGE_WITH_SOURCE = 4;
     private static final int EPHEMERAL = 1 << 6;
     private static final String RETRY = "{retry}";

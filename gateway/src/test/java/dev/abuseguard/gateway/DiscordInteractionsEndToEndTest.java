@@ -146,7 +146,8 @@ class DiscordInteractionsEndToEndTest {
     @Test
     void aVerifiedCommandReachesTheBotAsTheExactBytesSignedWithTheSignatureHeaders() {
         // spacing, escapes and non-ASCII as Discord may send them: a re-serialized body would fail the bot's check
-        byte[] body = ("{ \"type\" : 2,\"member\":{\"user\":{\"id\":\"200000000000000001\",\"username\":\"Zo\u00eb \\u2728\"}},"
+        byte[] body = ("{ \"type\" : 2,\"member\":{\"user\":{\"id\":\"200000000000000001\","
+                + "\"username\":\"Zo\u00eb \\u2728\"}},"
                 + "\"guild_id\":\"" + GUILD + "\",\"data\":{\"name\":\"open\"}  }\n").getBytes(StandardCharsets.UTF_8);
         String timestamp = Long.toString(discord.nowSeconds());
 
@@ -162,7 +163,8 @@ class DiscordInteractionsEndToEndTest {
     @Test
     void aChunkedInteractionIsForwardedWithItsLengthStated() {
         byte[] body = Interactions.commandInGuild("200000000000000020", GUILD, "open");
-        Flux<DataBuffer> chunks = Flux.just(Arrays.copyOfRange(body, 0, 100), Arrays.copyOfRange(body, 100, body.length))
+        Flux<DataBuffer> chunks = Flux.just(Arrays.copyOfRange(body, 0, 100),
+                        Arrays.copyOfRange(body, 100, body.length))
                 .map(DefaultDataBufferFactory.sharedInstance::wrap);
 
         expectForwarded(client.post().uri("/interactions").contentType(MediaType.APPLICATION_JSON)
@@ -175,7 +177,7 @@ class DiscordInteractionsEndToEndTest {
 
     static Stream<Arguments> unverified() {
         byte[] body = Interactions.commandInGuild("200000000000000002", GUILD, "open");
-        String now = Long.toString(clock.millis() / 1000);
+        String now = Long.toString(discord.nowSeconds());
         String signature = discord.signatureHex(now, body);
         return Stream.of(
                 unverified("no signature headers", h -> { }),
@@ -191,7 +193,7 @@ class DiscordInteractionsEndToEndTest {
                     h.set(DiscordSigner.SIGNATURE, signature.substring(0, 64) + "f".repeat(64)); }),
                 unverified("signed by another key", stranger.headers(now, body)),
                 unverified("signature over another timestamp", h -> {
-                    h.set(DiscordSigner.SIGNATURE, discord.signatureHex(Long.toString(clock.millis() / 1000 - 1), body));
+                    h.set(DiscordSigner.SIGNATURE, discord.signatureHex(Long.toString(discord.nowSeconds() - 1), body));
                     h.set(DiscordSigner.TIMESTAMP, now); }),
                 unverified("signature sent twice", h -> { h.set(DiscordSigner.TIMESTAMP, now);
                     h.addAll(DiscordSigner.SIGNATURE, List.of(signature, signature)); }),
@@ -288,7 +290,8 @@ class DiscordInteractionsEndToEndTest {
         String user = "200000000000000010";
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "buy")));
 
-        expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "buy")), rateLimitedRetryingIn(Duration.ofDays(1)));
+        expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "buy")),
+                rateLimitedRetryingIn(Duration.ofDays(1)));
 
         backend.verify(1, anyRequestedFor(anyUrl()));
         assertThat(redis.run("GET", "ag:{u:" + user + "}:abuse").get(0)).startsWith("10:");
@@ -345,7 +348,8 @@ class DiscordInteractionsEndToEndTest {
         String user = "200000000000000014";
         expectForwarded(send(Interactions.component(user, GUILD, "buy:gold:3")));
 
-        expectEphemeral(send(Interactions.component(user, GUILD, "buy_silver")), rateLimitedRetryingIn(Duration.ofDays(1)));
+        expectEphemeral(send(Interactions.component(user, GUILD, "buy_silver")),
+                rateLimitedRetryingIn(Duration.ofDays(1)));
         expectForwarded(send(Interactions.component(user, GUILD, "buyer"))); // not buy's: the default action
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "unmapped")));
         backend.verify(3, anyRequestedFor(anyUrl()));
@@ -373,8 +377,10 @@ class DiscordInteractionsEndToEndTest {
                 Arguments.of("no user", "{\"type\":2,\"data\":{\"name\":\"open\"}}"),
                 Arguments.of("user id breaking its hash tag", "{\"type\":2,\"user\":{\"id\":\"1}x{\"}}"),
                 Arguments.of("user id a number", "{\"type\":2,\"user\":{\"id\":1}}"),
-                Arguments.of("guild id not an id", "{\"type\":2,\"guild_id\":\"*\",\"member\":{\"user\":{\"id\":\"1\"}}}"),
-                Arguments.of("member without its user", "{\"type\":2,\"member\":{\"nick\":\"x\"},\"user\":{\"id\":\"1\"}}"));
+                Arguments.of("guild id not an id",
+                        "{\"type\":2,\"guild_id\":\"*\",\"member\":{\"user\":{\"id\":\"1\"}}}"),
+                Arguments.of("member without its user",
+                        "{\"type\":2,\"member\":{\"nick\":\"x\"},\"user\":{\"id\":\"1\"}}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -440,7 +446,8 @@ class DiscordInteractionsEndToEndTest {
             assertThat(Long.parseLong(a[1])).as("answered within Discord's 3 s").isLessThan(3000);
         });
         String[] forwarded = answers.stream().filter(a -> a[0].contains("from the bot")).findFirst().orElseThrow();
-        assertThat(Long.parseLong(forwarded[1])).as("held until its turn, 1 s after the first").isGreaterThanOrEqualTo(990);
+        assertThat(Long.parseLong(forwarded[1])).as("held until its turn, 1 s after the first")
+                .isGreaterThanOrEqualTo(990);
         assertThat(answers).filteredOn(a -> a[0].contains("\"flags\":64")).hasSize(1);
         backend.verify(2, anyRequestedFor(anyUrl()));
     }

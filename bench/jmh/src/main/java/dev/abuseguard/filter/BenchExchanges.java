@@ -100,7 +100,8 @@ public final class BenchExchanges {
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return body == null ? Flux.empty() : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+            return body == null ? Flux.empty()
+                    : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
         }
     }
 
