@@ -16,6 +16,10 @@ import reactor.core.publisher.Mono;
  * The DiscordInteractions filter of one route: signature headers, body (bounded), signature, interaction,
  * decision, answer. Each step runs only once the one before it has passed, so nothing unverified is parsed,
  * counted or forwarded.
+ *
+ * <p>The signature check (about a millisecond of CPU with the JDK's EdDSA on Java 17) runs on the event loop that
+ * read the request, as a TLS handshake does. Handed to another scheduler, a flood of forged requests would queue
+ * their bodies there without bound; on the loop, the loop itself holds back what it reads.
  */
 final class DiscordInteractionsFilter implements GatewayFilter {
 
