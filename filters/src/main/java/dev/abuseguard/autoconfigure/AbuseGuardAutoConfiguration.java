@@ -7,6 +7,7 @@ import dev.abuseguard.audit.RedisAuditTrail;
 import dev.abuseguard.audit.WebhookAlerts;
 import dev.abuseguard.decision.DecisionChain;
 import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.discord.DiscordInteractionsGatewayFilterFactory;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.UserIdKeyResolver;
 import dev.abuseguard.lettuce.LettuceConnection;
@@ -53,6 +54,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -176,19 +178,35 @@ public class AbuseGuardAutoConfiguration {
         return built;
     }
 
-    /** Fails start-up on a route whose AbuseGuard arguments name an undefined action. */
     @Bean
-    SmartInitializingSingleton abuseGuardRouteCheck(GatewayProperties gateway, AbuseGuardGatewayFilterFactory guard,
+    RouteChecks abuseGuardRouteChecks(AbuseGuardGatewayFilterFactory guard,
+                                      DiscordInteractionsGatewayFilterFactory discord) {
+        return new RouteChecks(guard, discord);
+    }
+
+    /**
+     * Fails start-up on a route the configuration cannot serve: AbuseGuard arguments naming an undefined
+     * action, an interactions route without its key or with an action that delays too long.
+     */
+    @Bean
+    SmartInitializingSingleton abuseGuardRouteCheck(GatewayProperties gateway, RouteChecks checks,
                                                     LivePolicies policies) {
-        return () -> gateway.getRoutes().forEach(route -> route.getFilters().stream()
-                .filter(filter -> guard.name().equals(filter.getName()))
-                .forEach(filter -> guard.validate(route.getId(), filter.getArgs(), policies.current())));
+        return () -> checks.check(gateway.getRoutes(), policies.current());
     }
 
     @Bean
     AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store,
                                                                   ObjectProvider<JsonMapper> json) {
         return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new));
+    }
+
+    /** The interactions endpoint of a Discord bot; decides through the same chain as AbuseGuard. */
+    @Bean
+    DiscordInteractionsGatewayFilterFactory discordInteractionsGatewayFilterFactory(
+            LivePolicies policies, DecisionStore store, ObjectProvider<JsonMapper> json, Clock clock,
+            Environment environment) {
+        return new DiscordInteractionsGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new), clock,
+                () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE));
     }
 
     /**
@@ -207,9 +225,9 @@ public class AbuseGuardAutoConfiguration {
     @ConditionalOnClass(EnvironmentChangeEvent.class)
     ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
                                                                   LivePolicies policies,
-                                                                  AbuseGuardGatewayFilterFactory filters,
+                                                                  RouteChecks routes,
                                                                   ObjectProvider<Validator> validator) {
-        return new ConfigurationRefreshGuard(environment, policies, filters, new SpringValidatorAdapter(
+        return new ConfigurationRefreshGuard(environment, policies, routes, new SpringValidatorAdapter(
                 validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }
 }

@@ -1,6 +1,5 @@
 package dev.abuseguard.autoconfigure;
 
-import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.strategy.StrategyType;
@@ -27,9 +26,9 @@ import org.springframework.validation.Validator;
 /**
  * Applies a configuration refresh ({@code POST /actuator/refresh}) to the AbuseGuard policies, or
  * rejects it whole. It runs first among the listeners of the changed environment: it binds and validates
- * the new {@code abuse-guard} settings and every AbuseGuard route against them; when anything is wrong it
- * puts the previous property sources back and fails the refresh, so neither the routes nor the limits in
- * force change.
+ * the new {@code abuse-guard} settings and every route of the library's filters against them; when anything
+ * is wrong it puts the previous property sources back and fails the refresh, so neither the routes nor the
+ * limits in force change.
  */
 final class ConfigurationRefreshGuard implements ApplicationListener<EnvironmentChangeEvent>, Ordered {
 
@@ -37,15 +36,15 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
 
     private final ConfigurableEnvironment environment;
     private final LivePolicies policies;
-    private final AbuseGuardGatewayFilterFactory filters;
+    private final RouteChecks routes;
     private final Validator validator;
     private Map<String, PropertySource<?>> lastGood;
 
     ConfigurationRefreshGuard(ConfigurableEnvironment environment, LivePolicies policies,
-                              AbuseGuardGatewayFilterFactory filters, Validator validator) {
+                              RouteChecks routes, Validator validator) {
         this.environment = environment;
         this.policies = policies;
-        this.filters = filters;
+        this.routes = routes;
         this.validator = validator;
         this.lastGood = sources();
     }
@@ -64,9 +63,7 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
             LivePolicies.Snapshot next = LivePolicies.Snapshot.of(candidate);
             GatewayProperties gateway = binder.bindOrCreate("spring.cloud.gateway.server.webflux",
                     Bindable.of(GatewayProperties.class));
-            gateway.getRoutes().forEach(route -> route.getFilters().stream()
-                    .filter(filter -> filters.name().equals(filter.getName()))
-                    .forEach(filter -> filters.validate(route.getId(), filter.getArgs(), next)));
+            routes.check(gateway.getRoutes(), next);
             policies.replace(candidate);
             lastGood = sources();
             log.info("event=config_refresh outcome=applied actions={}", next.actions().names());

@@ -14,14 +14,23 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Answers the gateway makes itself, with RFC 9457 problem bodies; the backend is never called. */
-final class ProblemResponses {
+public final class ProblemResponses {
 
     static final String TYPE_PREFIX = "urn:abuse-guard:problem:";
 
     private final JsonMapper json;
 
-    ProblemResponses(JsonMapper json) {
+    public ProblemResponses(JsonMapper json) {
         this.json = json;
+    }
+
+    /**
+     * A refusal of other route filters: {@code type} is the last part of the problem type
+     * ({@code urn:abuse-guard:problem:<type>}); no rate-limit headers, as nothing was decided.
+     */
+    public Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String type, String title,
+                             String detail) {
+        return write(exchange, status, problem(type, title, status, detail, exchange), headers -> { });
     }
 
     Mono<Void> badRequest(ServerWebExchange exchange, BadInput bad) {

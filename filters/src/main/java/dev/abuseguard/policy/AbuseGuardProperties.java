@@ -31,7 +31,8 @@ public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Store store,
         @DefaultValue @Valid @NotNull Audit audit,
         @DefaultValue @Valid @NotNull Alerts alerts,
-        @DefaultValue @Valid @NotNull Admin admin) {
+        @DefaultValue @Valid @NotNull Admin admin,
+        @DefaultValue @Valid @NotNull DiscordProperties discord) {
 
     public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
 

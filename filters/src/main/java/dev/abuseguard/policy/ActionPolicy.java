@@ -46,6 +46,16 @@ public record ActionPolicy(
         return maxDelay == null || !maxDelay.isNegative();
     }
 
+    /** The longest a request of this action is held before it is forwarded: max-delay for a leaky bucket. */
+    public Duration longestDelay() {
+        return strategy == StrategyType.LEAKY_BUCKET ? maxDelay : Duration.ZERO;
+    }
+
+    /** The same limit with another {@code on-store-failure}: for routes that must never fail closed. */
+    public ActionPolicy withOnStoreFailure(StoreFailureMode mode) {
+        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses);
+    }
+
     public Quota quota() {
         return new Quota(limit, window.toMillis(), maxDelay.toMillis());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,22 +29,33 @@ final class GatewayApp implements AutoCloseable {
     }
 
     static GatewayApp start(String routesYaml, int redisPort, String... extraArgs) {
-        return launch(routesYaml, List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort),
-                extraArgs);
+        return launch(routesYaml, redisOn(redisPort), null, extraArgs);
+    }
+
+    /** As {@link #start(String, int, String...)}, on the test's clock (the gateway's {@code abuseGuardClock}). */
+    static GatewayApp start(String routesYaml, int redisPort, Clock clock, String... extraArgs) {
+        return launch(routesYaml, redisOn(redisPort), clock, extraArgs);
+    }
+
+    private static List<String> redisOn(int port) {
+        return List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + port);
     }
 
     /** On a Redis Cluster: {@code clusterNodes} is the seed list, {@code 127.0.0.1:p1,127.0.0.1:p2,...}. */
     static GatewayApp startOnCluster(String routesYaml, String clusterNodes, String... extraArgs) {
-        return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), extraArgs);
+        return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), null, extraArgs);
     }
 
-    private static GatewayApp launch(String routesYaml, List<String> redisArgs, String... extraArgs) {
+    private static GatewayApp launch(String routesYaml, List<String> redisArgs, Clock clock, String... extraArgs) {
         Path routesFile = write(routesYaml);
         List<String> args = new ArrayList<>(List.of("--ROUTES_FILE=" + routesFile, "--server.port=0"));
         args.addAll(redisArgs);
         args.addAll(List.of(extraArgs));
-        return new GatewayApp(new SpringApplicationBuilder(AbuseGuardApplication.class)
-                .run(args.toArray(String[]::new)), routesFile);
+        SpringApplicationBuilder application = new SpringApplicationBuilder(AbuseGuardApplication.class);
+        if (clock != null) {
+            application.initializers(context -> context.getBeanFactory().registerSingleton("abuseGuardClock", clock));
+        }
+        return new GatewayApp(application.run(args.toArray(String[]::new)), routesFile);
     }
 
     private static Path write(String routesYaml) {

@@ -2,6 +2,7 @@ package dev.abuseguard.filter;
 
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import java.net.URI;
+import java.util.Map;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -27,8 +28,9 @@ import reactor.core.publisher.Mono;
  * Requests and responses whose headers are Netty's, wrapped the way Reactor Netty's server wraps them
  * ({@link Netty4HeadersAdapter}), so header reads and writes cost what they cost in the gateway; no
  * socket behind them. (spring-test's MockServerHttpRequest keeps headers in a LinkedCaseInsensitiveMap.)
+ * Public for the benchmarks of other filter packages.
  */
-final class BenchExchanges {
+public final class BenchExchanges {
 
     private static final ServerCodecConfigurer CODECS = ServerCodecConfigurer.create();
     private static final DefaultWebSessionManager SESSIONS = new DefaultWebSessionManager();
@@ -38,17 +40,33 @@ final class BenchExchanges {
     }
 
     static NettyRequest get(String path, String userHeader, String userId) {
-        io.netty.handler.codec.http.HttpHeaders netty = DefaultHttpHeadersFactory.headersFactory().newHeaders();
-        netty.add("Host", "127.0.0.1:8080");
-        netty.add("User-Agent", "discord-bot/1.0");
+        io.netty.handler.codec.http.HttpHeaders netty = commonHeaders();
         netty.add("Accept", "*/*");
         if (userId != null) {
             netty.add(userHeader, userId);
         }
-        return new NettyRequest(URI.create("http://127.0.0.1:8080" + path), new HttpHeaders(new Netty4HeadersAdapter(netty)));
+        return new NettyRequest(HttpMethod.GET, URI.create("http://127.0.0.1:8080" + path),
+                new HttpHeaders(new Netty4HeadersAdapter(netty)), null);
     }
 
-    static ServerWebExchange exchange(NettyRequest request) {
+    /** A POST of {@code body} (served afresh to every reader, as a server reads its socket) with these headers. */
+    public static NettyRequest post(String path, Map<String, String> headers, byte[] body) {
+        io.netty.handler.codec.http.HttpHeaders netty = commonHeaders();
+        netty.add("Content-Type", "application/json");
+        netty.add("Content-Length", Integer.toString(body.length));
+        headers.forEach(netty::add);
+        return new NettyRequest(HttpMethod.POST, URI.create("http://127.0.0.1:8080" + path),
+                new HttpHeaders(new Netty4HeadersAdapter(netty)), body);
+    }
+
+    private static io.netty.handler.codec.http.HttpHeaders commonHeaders() {
+        io.netty.handler.codec.http.HttpHeaders netty = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        netty.add("Host", "127.0.0.1:8080");
+        netty.add("User-Agent", "discord-bot/1.0");
+        return netty;
+    }
+
+    public static ServerWebExchange exchange(NettyRequest request) {
         return new DefaultServerWebExchange(request, new NettyResponse(), SESSIONS, CODECS, LOCALES);
     }
 
@@ -56,10 +74,13 @@ final class BenchExchanges {
         return new HttpHeaders(new Netty4HeadersAdapter(DefaultHttpHeadersFactory.headersFactory().newHeaders()));
     }
 
-    static final class NettyRequest extends AbstractServerHttpRequest {
+    public static final class NettyRequest extends AbstractServerHttpRequest {
 
-        NettyRequest(URI uri, HttpHeaders headers) {
-            super(HttpMethod.GET, uri, "", headers);
+        private final byte[] body;
+
+        NettyRequest(HttpMethod method, URI uri, HttpHeaders headers, byte[] body) {
+            super(method, uri, "", headers);
+            this.body = body;
         }
 
         @Override
@@ -79,7 +100,8 @@ final class BenchExchanges {
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return Flux.empty();
+            return body == null ? Flux.empty()
+                    : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
         }
     }
 

@@ -1,0 +1,110 @@
+package dev.abuseguard.discord;
+
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.filter.ProblemResponses;
+import dev.abuseguard.policy.Action;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The DiscordInteractions filter of one route: signature headers, body (bounded), signature, interaction,
+ * decision, answer. Each step runs only once the one before it has passed, so nothing unverified is parsed,
+ * counted or forwarded.
+ *
+ * <p>The signature check (about a millisecond of CPU with the JDK's EdDSA on Java 17) runs on the event loop that
+ * read the request, as a TLS handshake does. Handed to another scheduler, a flood of forged requests would queue
+ * their bodies there without bound; on the loop, the loop itself holds back what it reads.
+ */
+final class DiscordInteractionsFilter implements GatewayFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(DiscordInteractionsFilter.class);
+
+    private final InteractionSignature signature;
+    private final BoundedBody body;
+    private final InteractionParser parser;
+    private final InteractionActions actions;
+    private final DecisionStore store;
+    private final InteractionReplies replies;
+    private final ProblemResponses problems;
+
+    DiscordInteractionsFilter(InteractionSignature signature, BoundedBody body, InteractionParser parser,
+                              InteractionActions actions, DecisionStore store, InteractionReplies replies,
+                              ProblemResponses problems) {
+        this.signature = signature;
+        this.body = body;
+        this.parser = parser;
+        this.actions = actions;
+        this.store = store;
+        this.replies = replies;
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        InteractionSignature.Signed signed;
+        try {
+            signed = signature.signed(exchange.getRequest().getHeaders());
+        } catch (Refusal refusal) {
+            return refuse(exchange, refusal);
+        }
+        return body.read(exchange.getRequest())
+                .flatMap(bytes -> verified(exchange, chain, signed, bytes))
+                .onErrorResume(Refusal.class, refusal -> refuse(exchange, refusal));
+    }
+
+    private Mono<Void> verified(ServerWebExchange exchange, GatewayFilterChain chain,
+                                InteractionSignature.Signed signed, byte[] bytes) {
+        signature.verify(signed, bytes);
+        Interaction interaction = parser.parse(bytes);
+        if (interaction.isPing()) {
+            return replies.pong(exchange);
+        }
+        Action action = actions.of(interaction);
+        return store.decide(interaction.userId(), action)
+                .onErrorResume(failure -> undecided(action, failure))
+                .flatMap(decision -> answer(exchange, chain, bytes, interaction, decision));
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
+                              Interaction interaction, Decision decision) {
+        return switch (decision.outcome()) {
+            case ALLOWED -> decision.delayMillis() > 0
+                    ? Mono.delay(Duration.ofMillis(decision.delayMillis()))
+                            .then(Mono.defer(() -> forward(exchange, chain, bytes, interaction)))
+                    : forward(exchange, chain, bytes, interaction);
+            case RATE_LIMITED, BLOCKED -> replies.denied(exchange, interaction, decision);
+            case STORE_UNAVAILABLE -> replies.unavailable(exchange, interaction);
+        };
+    }
+
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
+                               Interaction interaction) {
+        ServerWebExchange verified = exchange.mutate()
+                .request(new VerifiedRequest(exchange.getRequest(), bytes, exchange.getResponse().bufferFactory()))
+                .build();
+        return chain.filter(verified).onErrorResume(failure -> {
+            if (exchange.getResponse().isCommitted()) {
+                return Mono.error(failure);
+            }
+            log.warn("event=discord_backend_failed error=\"{}\" (answered with the unavailable message)",
+                    failure.toString());
+            return replies.unavailable(exchange, interaction);
+        });
+    }
+
+    /** The chain decides locally when the shared store fails; this is for anything beyond that. */
+    private static Mono<Decision> undecided(Action action, Throwable failure) {
+        log.warn("event=discord_undecided action={} error=\"{}\"", action.name(), failure.toString());
+        return Mono.just(Decision.storeUnavailable(action.quota().limit(), 0));
+    }
+
+    private Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
+        return problems.refuse(exchange, refusal.status(), refusal.type(), refusal.title(), refusal.getMessage());
+    }
+}

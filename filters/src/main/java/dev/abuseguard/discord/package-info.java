@@ -1,0 +1,9 @@
+/**
+ * The Discord interactions endpoint: the {@code DiscordInteractions} route filter verifies Discord's Ed25519
+ * signature before anything else, answers {@code PING}, finds the user, guild and action in the verified
+ * interaction, decides through the same decision chain as the {@code AbuseGuard} filter, and answers a
+ * limited or blocked user in Discord's own words (an ephemeral message, HTTP 200) instead of 429 or 403.
+ *
+ * <p>May import: {@code decision}, {@code policy}, {@code filter} (its problem bodies), {@code audit}.
+ */
+package dev.abuseguard.discord;

@@ -1,0 +1,75 @@
+package dev.abuseguard.policy;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code abuse-guard.discord}: the interactions endpoint behind the {@code DiscordInteractions} route filter.
+ * Which of these a route needs (a key, a default action) is checked with the routes, so that a gateway
+ * without such a route needs none of them.
+ *
+ * @param publicKey          the application's Ed25519 public key as Discord shows it (64 hex digits); when
+ *                           blank, the environment variable {@code DISCORD_PUBLIC_KEY}
+ * @param defaultAction      the action of every interaction that {@code commands} does not name
+ * @param autocompleteAction the action of autocomplete interactions (default: {@code default-action}); not the
+ *                           command's own, since Discord sends one per keystroke while the user types
+ * @param commands           a command name, or a component's {@code custom_id} prefix, to its action
+ * @param maxBody            the largest interaction the gateway buffers to verify; larger ones get 413
+ * @param messages           what a user reads in Discord instead of a 429 or 403
+ */
+public record DiscordProperties(
+        @DefaultValue("") @NotNull @Pattern(regexp = "|[0-9a-fA-F]{64}",
+                message = "must be the application's public key: 64 hexadecimal digits") String publicKey,
+        @Pattern(regexp = AbuseGuardProperties.ACTION_NAME, message = ACTION_MESSAGE) String defaultAction,
+        @Pattern(regexp = AbuseGuardProperties.ACTION_NAME, message = ACTION_MESSAGE) String autocompleteAction,
+        @DefaultValue @NotNull Map<@Size(min = 1, max = 100, message = "names are 1 to 100 characters") String,
+                @NotNull @Pattern(regexp = AbuseGuardProperties.ACTION_NAME, message = ACTION_MESSAGE) String> commands,
+        @DefaultValue("64KB") @NotNull DataSize maxBody,
+        @DefaultValue @Valid @NotNull Messages messages) {
+
+    private static final String ACTION_MESSAGE = "action names use lower-case letters, digits, '_' and '-'";
+    private static final long SMALLEST_BODY = DataSize.ofKilobytes(1).toBytes();
+    private static final long LARGEST_BODY = DataSize.ofMegabytes(16).toBytes();
+
+    public DiscordProperties {
+        commands = commands == null ? Map.of() : Map.copyOf(commands);
+    }
+
+    @AssertTrue(message = "max-body must be between 1KB and 16MB")
+    public boolean isMaxBodyUsable() {
+        return maxBody == null || (maxBody.toBytes() >= SMALLEST_BODY && maxBody.toBytes() <= LARGEST_BODY);
+    }
+
+    /** The autocomplete action in force: its own when set, else the default action. */
+    public String autocompleteActionOrDefault() {
+        return autocompleteAction == null || autocompleteAction.isBlank() ? defaultAction : autocompleteAction;
+    }
+
+    /**
+     * The ephemeral messages, per outcome; {@code {retry}} becomes a Discord timestamp
+     * ({@code <t:1767225600:R>}, shown as "in 5 minutes" in the reader's own time zone). Discord allows
+     * 2000 characters, so a message is at most 1900 before that.
+     *
+     * @param rateLimited        the user hit the action's limit
+     * @param blocked            the user is blocked for abuse until a known time
+     * @param blockedUntilLifted the user is blocked until an admin lifts the block (no time to give)
+     * @param unavailable        the gateway could not reach the bot's backend
+     */
+    public record Messages(
+            @DefaultValue("You're doing that too often. You can try again {retry}.")
+            @NotBlank @Size(max = 1900) String rateLimited,
+            @DefaultValue("You can't use this bot right now. You can try again {retry}.")
+            @NotBlank @Size(max = 1900) String blocked,
+            @DefaultValue("You can't use this bot until a moderator lifts your block.")
+            @NotBlank @Size(max = 1900) String blockedUntilLifted,
+            @DefaultValue("The bot can't answer right now. Please try again in a moment.")
+            @NotBlank @Size(max = 1900) String unavailable) {
+    }
+}
