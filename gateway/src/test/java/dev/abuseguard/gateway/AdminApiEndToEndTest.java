@@ -235,6 +235,29 @@ class AdminApiEndToEndTest {
         assertThat(after).contains("abuseguard_users_blocked");
     }
 
+    @Test
+    void proxiedRequestsAreNotTimedButTheGatewaysOwnEndpointsAre() {
+        double timedBefore = sum(prometheus(), "http_server_requests_seconds_count");
+        for (int i = 0; i < 3; i++) {
+            client.get().uri("/packs/open").header("X-User-Id", "timed-" + i).exchange().expectStatus().isOk();
+        }
+        admin("GET", "/stats").exchange().expectStatus().isOk();
+
+        String metrics = prometheus();
+        // the previous scrape and the stats call are timed; the three proxied requests are not
+        assertThat(sum(metrics, "http_server_requests_seconds_count") - timedBefore).isEqualTo(2);
+        assertThat(metrics).contains("uri=\"/admin/api/stats\"").doesNotContain("spring_cloud_gateway_requests")
+                .doesNotContain("http_client_requests_seconds_count{");
+        assertThat(count(metrics, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"allowed\"}"))
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    /** The sum over every sample of one metric, whatever its tags. */
+    private static double sum(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     private String prometheus() {
         return client.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();

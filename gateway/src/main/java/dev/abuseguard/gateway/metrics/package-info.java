@@ -1,5 +1,6 @@
 /**
- * Gauges of the abuse registry (blocked and high-abuse users), refreshed off the request path.
+ * Gauges of the abuse registry (blocked and high-abuse users), refreshed off the request path, and which
+ * requests are timed (the gateway's own endpoints, not proxied traffic).
  *
  * <p>May import: {@code registry}, {@code policy}.
  */
