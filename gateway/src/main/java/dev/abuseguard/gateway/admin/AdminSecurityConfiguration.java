@@ -13,6 +13,8 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -44,6 +46,19 @@ class AdminSecurityConfiguration {
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((exchange, denied) -> unauthorized(exchange)))
                 .build();
+    }
+
+    /**
+     * Every request's method, host and path are checked as Spring Security's strict firewall checks them
+     * (encoded slashes, dot segments, {@code //} and the like are refused with 400), but only the gateway's own
+     * endpoints get the firewall's wrapped headers, which re-validate every header on every read: a proxied
+     * request's headers are read and copied on to the backend, and Netty has parsed them already.
+     */
+    @Bean
+    ServerWebExchangeFirewall firewall() {
+        StrictServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
+        return exchange -> strict.getFirewalledExchange(exchange)
+                .map(checked -> OwnEndpoints.contains(exchange.getRequest()) ? checked : exchange);
     }
 
     /**

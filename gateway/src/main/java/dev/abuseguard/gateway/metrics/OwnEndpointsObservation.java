@@ -1,5 +1,6 @@
 package dev.abuseguard.gateway.metrics;
 
+import dev.abuseguard.gateway.admin.OwnEndpoints;
 import io.micrometer.observation.ObservationPredicate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,15 +19,7 @@ class OwnEndpointsObservation {
 
     @Bean
     ObservationPredicate onlyOwnEndpointsAreTimed() {
-        return (name, context) -> !(context instanceof ServerRequestObservationContext server) || isOwn(server);
-    }
-
-    private static boolean isOwn(ServerRequestObservationContext server) {
-        String path = server.getCarrier().getPath().value();
-        return startsWithSegment(path, "/admin") || startsWithSegment(path, "/actuator");
-    }
-
-    private static boolean startsWithSegment(String path, String prefix) {
-        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+        return (name, context) -> !(context instanceof ServerRequestObservationContext server)
+                || OwnEndpoints.contains(server.getCarrier());
     }
 }
