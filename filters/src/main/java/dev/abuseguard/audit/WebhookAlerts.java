@@ -1,5 +1,6 @@
 package dev.abuseguard.audit;
 
+import dev.abuseguard.logging.LogValue;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +49,7 @@ public final class WebhookAlerts implements AutoCloseable {
         }
         if (!queued) {
             count("dropped");
-            log.warn("event=alert_dropped user={} reason=queue_full", block.userId());
+            log.warn("event=alert_dropped user={} reason=queue_full", LogValue.token(block.userId()));
         }
     }
 
@@ -62,8 +63,8 @@ public final class WebhookAlerts implements AutoCloseable {
                 .then()
                 .onErrorResume(error -> {
                     count("failed");
-                    log.warn("event=alert_dropped user={} attempts={} error=\"{}\"", block.userId(),
-                            retry.getRetryConfig().getMaxAttempts(), error.toString());
+                    log.warn("event=alert_dropped user={} attempts={} error={}", LogValue.token(block.userId()),
+                            retry.getRetryConfig().getMaxAttempts(), LogValue.quoted(error));
                     return Mono.empty();
                 });
     }
