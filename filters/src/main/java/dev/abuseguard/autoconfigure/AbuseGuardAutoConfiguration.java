@@ -148,7 +148,7 @@ public class AbuseGuardAutoConfiguration {
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(alerts.initialBackoff(), 2))
                 .build());
         return WebhookAlerts.to(alerts.webhookUrl(), web.getIfAvailable(WebClient::builder).build(), retry,
-                alerts.queueSize(), meters.getIfAvailable(SimpleMeterRegistry::new));
+                alerts.queueSize(), alerts.timeout(), meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -117,7 +117,8 @@ public record AbuseGuardProperties(
             URI webhookUrl,
             @DefaultValue("5") @Min(1) int maxAttempts,
             @DefaultValue("500ms") @NotNull Duration initialBackoff,
-            @DefaultValue("1000") @Min(1) int queueSize) {
+            @DefaultValue("1000") @Min(1) int queueSize,
+            @DefaultValue("5s") @NotNull Duration timeout) {
     }
 
     /**
