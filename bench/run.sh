@@ -146,6 +146,7 @@ wait_for() { # description seconds pid command...: polls until the command succe
 
 REDIS_PORT=$(free_port); BACKEND_PORT=$(free_port); GATEWAY_PORT=$(free_port); BARE_PORT=$(free_port)
 GW="http://127.0.0.1:$GATEWAY_PORT"
+BENCH_ADMIN_TOKEN="bench-$$-$RANDOM" # health details are shown only with the admin token
 BARE="http://127.0.0.1:$BARE_PORT"
 RCLI=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT")
 
@@ -229,7 +230,7 @@ start_gateway() { # log-file
   log "gateway on 127.0.0.1:$GATEWAY_PORT ($GATEWAY_JAVA_OPTS${JFR_OPTS[*]:+ JFR})"
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
   ( cd "$WORK" && exec env ROUTES_FILE="$WORK/routes.yml" SERVER_PORT="$GATEWAY_PORT" \
-      SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$REDIS_PORT" \
+      SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$REDIS_PORT" ABUSE_GUARD_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" \
       java $GATEWAY_JAVA_OPTS "${JFR_OPTS[@]}" -jar "$ROOT/$GATEWAY_JAR" >"$1" 2>&1 ) &
   GATEWAY_PID=$!
   wait_for gateway 90 "$GATEWAY_PID" \
@@ -379,7 +380,7 @@ count_commands bare-builtin "$BARE/builtin/x" pool "u"
 count_commands 429-phase /denied/x fresh "mon429-"
 count_commands blocked-1 /guarded/x one "blocked-1"
 
-HEALTH=$(curl -s -m 5 "$GW/actuator/health/abuseGuardStore" || true)
+HEALTH=$(curl -s -m 5 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" "$GW/actuator/health/abuseGuardStore" || true)
 BREAKER_EVENTS=$(grep -c 'event=store_breaker' "$WORK/gateway.log" || true)
 
 # ---------------------------------------------------------------- report

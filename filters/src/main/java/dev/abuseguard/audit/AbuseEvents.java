@@ -1,5 +1,6 @@
 package dev.abuseguard.audit;
 
+import dev.abuseguard.logging.LogValue;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -54,9 +55,10 @@ public final class AbuseEvents {
     }
 
     private void emit(AuditEvent event) {
-        log.info("event={} user={} action={} score={} by={} detail=\"{}\"", event.type().wireName(), event.userId(),
-                event.action(), event.score(), event.by(), event.detail().replace('"', '\''));
-        trail.append(event).subscribe(null, error -> log.warn("event=audit_write_failed type={} user={} error=\"{}\"",
-                event.type().wireName(), event.userId(), error.toString()));
+        log.info("event={} user={} action={} score={} by={} detail={}", event.type().wireName(),
+                LogValue.token(event.userId()), LogValue.token(event.action()), event.score(), LogValue.token(event.by()),
+                LogValue.quoted(event.detail()));
+        trail.append(event).subscribe(null, error -> log.warn("event=audit_write_failed type={} user={} error={}",
+                event.type().wireName(), LogValue.token(event.userId()), LogValue.quoted(error)));
     }
 }

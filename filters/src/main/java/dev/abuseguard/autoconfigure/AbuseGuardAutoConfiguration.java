@@ -9,6 +9,8 @@ import dev.abuseguard.decision.DecisionChain;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.discord.DiscordInteractionsGatewayFilterFactory;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
+import dev.abuseguard.filter.PathSpellingFilter;
+import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.filter.UserIdKeyResolver;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.lettuce.RedisEndpoints;
@@ -49,6 +51,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -148,7 +151,13 @@ public class AbuseGuardAutoConfiguration {
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(alerts.initialBackoff(), 2))
                 .build());
         return WebhookAlerts.to(alerts.webhookUrl(), web.getIfAvailable(WebClient::builder).build(), retry,
-                alerts.queueSize(), meters.getIfAvailable(SimpleMeterRegistry::new));
+                alerts.queueSize(), alerts.timeout(), meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** Refuses path spellings a backend could read as another route's path (see the class). */
+    @Bean
+    PathSpellingFilter abuseGuardPathSpelling(ObjectProvider<RouteLocator> routes, ObjectProvider<JsonMapper> json) {
+        return new PathSpellingFilter(routes, new ProblemResponses(json.getIfAvailable(JsonMapper::new)));
     }
 
     @Bean

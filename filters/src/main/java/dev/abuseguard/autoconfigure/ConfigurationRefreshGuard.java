@@ -1,5 +1,6 @@
 package dev.abuseguard.autoconfigure;
 
+import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.strategy.StrategyType;
@@ -69,7 +70,7 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
             log.info("event=config_refresh outcome=applied actions={}", next.actions().names());
         } catch (RuntimeException invalid) {
             restore();
-            log.error("event=config_refresh outcome=rejected reason=\"{}\"", rootMessage(invalid));
+            log.error("event=config_refresh outcome=rejected reason={}", LogValue.quoted(rootMessage(invalid)));
             throw new IllegalStateException("configuration refresh rejected, the configuration in force stays: "
                     + rootMessage(invalid), invalid);
         }

@@ -2,6 +2,7 @@ package dev.abuseguard.decision;
 
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.EventType;
+import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -54,10 +55,10 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
 
     private void start(Builder builder) {
         running.add(sharedBlocks.news().subscribe(this::hear,
-                error -> log.warn("event=block_news_stopped error=\"{}\"", error.toString())));
+                error -> log.warn("event=block_news_stopped error={}", LogValue.quoted(error))));
         builder.breaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
         running.add(builder.shared.warmUp().subscribe(null, unreachable -> log.info(
-                "event=redis_warm_up_failed error=\"{}\" (the breaker takes it from here)", unreachable.toString())));
+                "event=redis_warm_up_failed error={} (the breaker takes it from here)", LogValue.quoted(unreachable))));
         running.add(Flux.interval(Duration.ZERO, builder.resync).onBackpressureDrop()
                 .concatMap(tick -> head.status().storeDeciding() ? reload() : Mono.empty())
                 .subscribe());
@@ -78,7 +79,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         long generation = known.generation();
         return sharedBlocks.active().doOnNext(active -> known.replaceAll(active, generation)).then()
                 .onErrorResume(error -> {
-                    log.debug("event=blocks_reload_failed error=\"{}\"", error.toString());
+                    log.debug("event=blocks_reload_failed error={}", LogValue.quoted(error));
                     return Mono.empty();
                 });
     }
@@ -91,8 +92,8 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
                                 entry.getValue().until()))
                         .onErrorResume(error -> {
                             known.decidedLocally(entry.getKey(), entry.getValue()); // the next recovery tries again
-                            log.warn("event=local_block_not_written user={} error=\"{}\"", entry.getKey(),
-                                    error.toString());
+                            log.warn("event=local_block_not_written user={} error={}", LogValue.token(entry.getKey()),
+                                    LogValue.quoted(error));
                             return Mono.empty();
                         }))
                 .then(Mono.defer(this::reload))

@@ -1,5 +1,6 @@
 package dev.abuseguard.decision;
 
+import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
@@ -97,8 +98,8 @@ public final class FailoverDecisionStore implements DecisionStore {
         meters.counter("abuseguard.store.fallbacks", "mode", action.policy().onStoreFailure().name()
                 .toLowerCase(Locale.ROOT), "reason", reason).increment();
         if (error != null && breaker.getState() == CircuitBreaker.State.CLOSED) {
-            log.warn("event=store_fallback action={} mode={} reason={} error=\"{}\"", action.name(),
-                    action.policy().onStoreFailure(), reason, error.toString());
+            log.warn("event=store_fallback action={} mode={} reason={} error={}", action.name(),
+                    action.policy().onStoreFailure(), reason, LogValue.quoted(error));
         }
         return switch (action.policy().onStoreFailure()) {
             case LOCAL -> local.decide(userId, action, spend).toFuture();

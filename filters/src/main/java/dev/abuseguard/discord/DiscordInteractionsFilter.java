@@ -3,6 +3,7 @@ package dev.abuseguard.discord;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.filter.ProblemResponses;
+import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -92,15 +93,15 @@ final class DiscordInteractionsFilter implements GatewayFilter {
             if (exchange.getResponse().isCommitted()) {
                 return Mono.error(failure);
             }
-            log.warn("event=discord_backend_failed error=\"{}\" (answered with the unavailable message)",
-                    failure.toString());
+            log.warn("event=discord_backend_failed error={} (answered with the unavailable message)",
+                    LogValue.quoted(failure));
             return replies.unavailable(exchange, interaction);
         });
     }
 
     /** The chain decides locally when the shared store fails; this is for anything beyond that. */
     private static Mono<Decision> undecided(Action action, Throwable failure) {
-        log.warn("event=discord_undecided action={} error=\"{}\"", action.name(), failure.toString());
+        log.warn("event=discord_undecided action={} error={}", action.name(), LogValue.quoted(failure));
         return Mono.just(Decision.storeUnavailable(action.quota().limit(), 0));
     }
 

@@ -41,7 +41,8 @@ public class AbuseGuardGatewayFilterFactory
         AbuseGuardProperties properties = inForce.properties();
         RouteActions actions = RouteActions.of(config.getActions(), config.getDefaultAction(),
                 properties.actionHeader(), inForce.actions());
-        IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern());
+        IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern(),
+                properties.identity().proxies());
         return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems);
     }
 

@@ -1,5 +1,6 @@
 package dev.abuseguard.lettuce;
 
+import dev.abuseguard.logging.LogValue;
 import io.lettuce.core.resource.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,8 +38,8 @@ public final class ServerEventLoops {
             loops.add(loop);
         }
         if (loops.isEmpty() || !accepts(loops.get(0), Transports.socketChannelClass())) {
-            log.info("event=redis_lanes_off reason=\"the server's event loops do not take Lettuce's {}\"",
-                    Transports.socketChannelClass().getSimpleName());
+            log.info("event=redis_lanes_off reason={}", LogValue.quoted("the server's event loops do not take Lettuce's "
+                    + Transports.socketChannelClass().getSimpleName()));
             return List.of();
         }
         log.info("event=redis_lanes count={} detail=\"one decision connection per server event loop\"", loops.size());

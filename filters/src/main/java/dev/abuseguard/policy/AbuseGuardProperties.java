@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -40,10 +41,23 @@ public record AbuseGuardProperties(
         actions = actions == null ? Map.of() : Map.copyOf(actions);
     }
 
-    /** How the user is identified. */
+    /**
+     * How the user is identified. {@code trusted-proxies}: the CIDRs whose {@code X-Forwarded-For} names the
+     * client on a client-ip route (empty: the connection's own address always).
+     */
     public record Identity(
             @DefaultValue("X-User-Id") @NotBlank String header,
-            @DefaultValue("^[A-Za-z0-9_.@:-]{1,128}$") @NotBlank String pattern) {
+            @DefaultValue("^[A-Za-z0-9_.@:-]{1,128}$") @NotBlank String pattern,
+            @DefaultValue List<String> trustedProxies) {
+
+        public Identity {
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            TrustedProxies.parse(trustedProxies); // names the entry that is wrong
+        }
+
+        public TrustedProxies proxies() {
+            return TrustedProxies.parse(trustedProxies);
+        }
 
         @AssertTrue(message = "pattern must be a valid regular expression")
         public boolean isPatternValid() {
@@ -103,7 +117,8 @@ public record AbuseGuardProperties(
             URI webhookUrl,
             @DefaultValue("5") @Min(1) int maxAttempts,
             @DefaultValue("500ms") @NotNull Duration initialBackoff,
-            @DefaultValue("1000") @Min(1) int queueSize) {
+            @DefaultValue("1000") @Min(1) int queueSize,
+            @DefaultValue("5s") @NotNull Duration timeout) {
     }
 
     /**

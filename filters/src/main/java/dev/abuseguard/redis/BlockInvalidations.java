@@ -1,6 +1,7 @@
 package dev.abuseguard.redis;
 
 import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.logging.LogValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -26,7 +27,7 @@ public final class BlockInvalidations implements AutoCloseable {
         this.connection = connection;
         // pub/sub messages arrive on one Lettuce thread, so the emissions are serial
         this.subscription = connection.messages(CHANNEL).subscribe(received::tryEmitNext,
-                error -> log.warn("event=block_invalidations_stopped error=\"{}\"", error.toString()));
+                error -> log.warn("event=block_invalidations_stopped error={}", LogValue.quoted(error)));
     }
 
     /** The messages as published by any instance. */

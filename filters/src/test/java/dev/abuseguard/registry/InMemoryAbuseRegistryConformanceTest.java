@@ -17,7 +17,7 @@ class InMemoryAbuseRegistryConformanceTest extends AbuseRegistryConformance {
                 policies.current().properties().abuse().maxTrackedUsers());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AbuseEvents events = new AbuseEvents(new InMemoryAuditTrail(1000),
-                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, meters), clock);
+                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, java.time.Duration.ofSeconds(5), meters), clock);
         return new Fixture(DecisionChain.builder(store, events, policies, meters, clock).build(),
                 new InMemoryAbuseRegistry(store, policies, clock), events);
     }

@@ -69,7 +69,7 @@ class BlockAlertsEndToEndTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> webhook.verify(1, postRequestedFor(urlEqualTo("/hook"))
-                        .withRequestBody(containing("\"content\":\"abuse-guard: user mallory is blocked (abuse score 100"))));
+                        .withRequestBody(containing("\"content\":\"abuse-guard: user `mallory` is blocked (abuse score 100"))));
         Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         webhook.verify(1, postRequestedFor(urlEqualTo("/hook")));
     }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -24,6 +26,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromedriver, never a downloaded
@@ -57,6 +61,62 @@ class DashboardBrowserTest {
         }
     }
 
+    private static WebDriver openBrowser() throws java.io.IOException {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    /**
+     * 30 users sending 4 over-limit requests each, as fast as the gateway answers: 120 live events. The page
+     * reloads its stats and users at most once a second, not once an event.
+     */
+    @Test
+    void aStormOfLiveEventsCostsAtMostOneReloadASecond() throws Exception {
+        WebDriver browser = openBrowser();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            browser.get(gateway.baseUrl() + "/admin");
+            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("connect")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "connected"));
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            Awaitility.await().pollDelay(Duration.ofMillis(1500)).until(() -> true); // the event stream is open
+            // count the reads the page asks for (not those answered: queued ones would hide)
+            page.executeScript("window.reads = {stats: 0, users: 0}; const real = window.fetch;"
+                    + "window.fetch = (url, options) => { const u = String(url);"
+                    + " if (u.includes('/admin/api/stats')) { window.reads.stats++; }"
+                    + " if (u.includes('/admin/api/users')) { window.reads.users++; }"
+                    + " return real(url, options); };");
+            long before = ((Number) page.executeScript("return document.querySelectorAll('#events li').length")).longValue();
+
+            long start = System.nanoTime();
+            WebClient web = gateway.webClient();
+            Flux.range(0, 30).flatMap(u -> Flux.range(0, 5).concatMap(i -> web.get().uri("/tiny")
+                    .header("X-User-Id", "storm-" + u).exchangeToMono(r -> r.releaseBody())), 8)
+                    .blockLast(Duration.ofSeconds(60));
+            wait.until(driver -> ((Number) page.executeScript("return document.querySelectorAll('#events li').length"))
+                    .longValue() >= before + 120);
+            double stormSeconds = (System.nanoTime() - start) / 1e9;
+            Awaitility.await().pollDelay(Duration.ofMillis(1500)).until(() -> true); // the last coalesced reload
+            long statsReads = ((Number) page.executeScript("return window.reads.stats")).longValue();
+            long usersReads = ((Number) page.executeScript("return window.reads.users")).longValue();
+
+            System.out.printf("FIGURES dashboard storm: 120 events in %.1f s, %d stats and %d users reads%n",
+                    stormSeconds, statsReads, usersReads);
+            long allowed = (long) Math.ceil(stormSeconds + 1.5) + 1; // one a second, the trailing one, the 10 s timer
+            assertThat(statsReads).isBetween(1L, allowed);
+            assertThat(usersReads).isBetween(1L, allowed);
+        } finally {
+            browser.quit();
+            redis.flushAll(); // the other test counts its own users
+        }
+    }
+
     @Test
     void anOperatorSeesABlockedUserAndResetsThem() throws Exception {
         WebTestClient client = gateway.client();
@@ -69,13 +129,7 @@ class DashboardBrowserTest {
             client.get().uri("/tiny").header("X-User-Id", "noisy").exchange().expectStatus().isEqualTo(429);
         }
 
-        Path profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        WebDriver browser = openBrowser();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
             browser.get(gateway.baseUrl() + "/admin");

@@ -40,7 +40,7 @@ class RedisClusterEndToEndTest {
         cluster = RedisCluster.start();
         backend = Backends.answeringOk();
         gateway = GatewayApp.startOnCluster(TestRoutes.to(backend.port()), cluster.nodesProperty(),
-                "--abuse-guard.store.redis.timeout=2s");
+                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=health-token");
         client = gateway.client();
         awaitDecidingOnTheCluster();
     }
@@ -114,7 +114,7 @@ class RedisClusterEndToEndTest {
 
         backend.verify(2, anyRequestedFor(anyUrl()));
         // decided on the cluster all along, not from the local fallback
-        client.get().uri("/actuator/health").exchange()
+        client.get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("UP");
         // all of mallory's keys sit on the one node that serves her hash tag

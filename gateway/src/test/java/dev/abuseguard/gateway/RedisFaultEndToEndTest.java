@@ -52,7 +52,8 @@ class RedisFaultEndToEndTest {
         Backends.answerOk(backend);
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
                 "--abuse-guard.store.redis.timeout=" + TIME_LIMIT_MS + "ms",
-                "--abuse-guard.store.redis.wait-in-open-state=" + WAIT_IN_OPEN.toMillis() + "ms");
+                "--abuse-guard.store.redis.wait-in-open-state=" + WAIT_IN_OPEN.toMillis() + "ms",
+                "--abuse-guard.admin.token=health-token");
     }
 
     @AfterEach
@@ -142,7 +143,7 @@ class RedisFaultEndToEndTest {
         redis.kill();
         runFor("killed", Duration.ofSeconds(3));
         assertNoLocalFailureAndNoLongWait("killed");
-        gateway.client().get().uri("/actuator/health").exchange()
+        gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("DEGRADED");
 
@@ -152,7 +153,7 @@ class RedisFaultEndToEndTest {
                 worstMillis("killed", "/steady/x"), worstMillis("killed", "/steady-pay/x"),
                 during("killed", "/steady/x").size() + during("killed", "/steady-pay/x").size(), recovery);
         assertThat(recovery).isLessThanOrEqualTo(WAIT_IN_OPEN.toMillis() + 5_000);
-        gateway.client().get().uri("/actuator/health").exchange()
+        gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("UP");
     }
 

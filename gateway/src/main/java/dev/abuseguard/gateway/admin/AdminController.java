@@ -6,13 +6,14 @@ import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.AuditEvent;
 import dev.abuseguard.audit.AuditTrail;
 import dev.abuseguard.audit.EventType;
+import dev.abuseguard.filter.AnonymousIdentity;
+import dev.abuseguard.filter.IdentityResolver;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.AbuseStats;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,8 +36,6 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/admin/api")
 class AdminController {
-
-    private static final Pattern NEVER_IN_IDS = Pattern.compile("[{}\\s\\p{Cntrl}]");
 
     private final AbuseRegistry registry;
     private final AuditTrail trail;
@@ -129,7 +128,10 @@ class AdminController {
 
     private String validated(String id) {
         String pattern = policies.current().properties().identity().pattern();
-        if (id.length() > 128 || NEVER_IN_IDS.matcher(id).find() || !id.matches(pattern)) {
+        if (AnonymousIdentity.isWellFormed(id)) {
+            return id; // an anonymous client (~ip:<address>) of a client-ip route
+        }
+        if (id.length() > 128 || IdentityResolver.NEVER_ALLOWED.matcher(id).find() || !id.matches(pattern)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user id must match " + pattern);
         }
         return id;
