@@ -34,7 +34,7 @@ public final class Footprint {
     }
 
     private static void redis(int port, int users) {
-        try (LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", port),
+        try (LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", port), null,
                 Duration.ofSeconds(2), Duration.ofSeconds(2), List.of())) {
             RedisDecisionStore store = new RedisDecisionStore(connection, ScoringRules::defaults);
             store.decide("warm-up", PACK_CREATE, Spend.CONSUME).block();

@@ -49,6 +49,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -99,9 +100,12 @@ public class AbuseGuardAutoConfiguration {
     static class RedisStoreConfiguration {
 
         @Bean(destroyMethod = "close")
-        LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties) {
+        LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties,
+                                                    ObjectProvider<DataRedisProperties> boot, Environment environment) {
             AbuseGuardProperties.Redis settings = properties.store().redis();
-            return RedisEndpoints.connect(redis, settings.connectTimeout(), settings.timeout(),
+            DataRedisProperties data = boot.getIfAvailable(DataRedisProperties::new);
+            return RedisEndpoints.connect(redis, RedisSettings.urlUsesSsl(data), data.getSsl().getBundle(),
+                    RedisSettings.clusterRefresh(environment), settings.connectTimeout(), settings.timeout(),
                     settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of());
         }
 

@@ -37,6 +37,7 @@ public final class FailoverDecisionStore implements DecisionStore {
 
     private final Timer sharedLatency;
     private final MeterRegistry meters;
+    private final StoreFailures failures = new StoreFailures();
 
     public FailoverDecisionStore(SharedDecisionStore shared, DecisionStore local, CircuitBreaker breaker,
                                  MeterRegistry meters) {
@@ -73,18 +74,23 @@ public final class FailoverDecisionStore implements DecisionStore {
             sharedLatency.record(took, TimeUnit.NANOSECONDS);
             if (failure == null) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                failures.answered();
                 return CompletableFuture.completedFuture(decision);
             }
             Throwable error = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             breaker.onError(took, TimeUnit.NANOSECONDS, error);
+            failures.failed(error);
             return fallback(userId, action, spend, shared.isTimeout(error) ? "timeout" : "error", error);
         }).thenCompose(Function.identity());
     }
 
     @Override
     public StoreStatus status() {
-        return new StoreStatus("redis", breaker.getState().name(), breaker.getState() == CircuitBreaker.State.CLOSED);
+        // a store whose last call failed is not deciding, even before the breaker has seen enough calls to open
+        String reason = failures.reason();
+        boolean deciding = breaker.getState() == CircuitBreaker.State.CLOSED && reason == null;
+        return new StoreStatus("redis", breaker.getState().name(), deciding, reason);
     }
 
     /**

@@ -2,9 +2,10 @@ package dev.abuseguard.lettuce;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -12,10 +13,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.ProtocolKeyword;
-import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.reactive.ChannelMessage;
 import io.lettuce.core.resource.ClientResources;
@@ -26,6 +25,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Lettuce connections to Redis (a single server or a cluster), opened lazily and opened again after a
+ * Lettuce connections to Redis (a single server, a master watched by Sentinel, or a cluster), opened lazily and opened again after a
  * failed attempt: the gateway starts and serves without Redis, and picks Redis up when it appears. Once
  * open, Lettuce reconnects by itself; commands sent while disconnected fail at once instead of
  * queueing, so the circuit breaker sees the outage.
@@ -50,9 +50,6 @@ import reactor.util.retry.Retry;
  * uses one general connection on Lettuce's own threads.
  */
 public final class LettuceConnection implements AutoCloseable {
-
-    /** How long a command that is not a script (admin reads, audit reads, pub/sub) may take. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * The decisions of all the requests an event loop serves in one turn leave in one write: a flush waits
@@ -69,6 +66,8 @@ public final class LettuceConnection implements AutoCloseable {
     private final DecisionLanes lanes;
     private final Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>> pubSubConnector;
     private final List<Runnable> shutdown;
+    private final HashedWheelTimer timer;
+    private final long scriptTimeoutNanos;
 
     /** The two faces of one connection: reactive for the general API, async for the lean decision path. */
     record Commands(RedisClusterReactiveCommands<String, String> reactive,
@@ -81,11 +80,14 @@ public final class LettuceConnection implements AutoCloseable {
                           Runnable shutdown) {
     }
 
-    private LettuceConnection(BiFunction<ClientResources, StringCodec, Client> clients, List<EventLoop> laneLoops) {
+    private LettuceConnection(BiFunction<ClientResources, StringCodec, Client> clients, Duration scriptTimeout,
+                              List<EventLoop> laneLoops) {
         // command timeouts are the decision's time limit (250 ms by default): a wheel of 10 ms ticks keeps them
         // close to it (Lettuce's own timer ticks every 100 ms); one timer for every client here
         HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("abuse-guard-redis-timer", true),
                 10, TimeUnit.MILLISECONDS);
+        this.timer = timer;
+        this.scriptTimeoutNanos = scriptTimeout.toNanos();
         ClientResources resources = resources(DefaultClientResources.builder().timer(timer));
         Client client = clients.apply(resources, StringCodec.UTF8);
         this.general = new Reconnecting<>(client.connect());
@@ -128,39 +130,13 @@ public final class LettuceConnection implements AutoCloseable {
     }
 
     /**
-     * Scripts (the decisions, and the admin's few) time out after the store's time limit, other commands
-     * after {@link #COMMAND_TIMEOUT}. A timed-out command fails with {@code RedisCommandTimeoutException}; its
-     * reply, should it come, is dropped.
-     */
-    private static TimeoutOptions timeouts(Duration scriptTimeout) {
-        long scriptNanos = scriptTimeout.toNanos();
-        long otherNanos = COMMAND_TIMEOUT.toNanos();
-        return TimeoutOptions.builder().timeoutSource(new TimeoutOptions.TimeoutSource() {
-            @Override
-            public long getTimeout(RedisCommand<?, ?, ?> command) {
-                ProtocolKeyword type = command.getType();
-                return type == CommandType.EVALSHA || type == CommandType.EVAL ? scriptNanos : otherNanos;
-            }
-
-            @Override
-            public TimeUnit getTimeUnit() {
-                return TimeUnit.NANOSECONDS;
-            }
-        }).build();
-    }
-
-    /**
      * @param scriptTimeout the time limit of a decision
      * @param laneLoops the HTTP server's event loops, each to get a decision connection of its own; empty for
      *                  one general connection only
      */
-    public static LettuceConnection standalone(RedisURI uri, Duration connectTimeout, Duration scriptTimeout,
-                                               List<EventLoop> laneLoops) {
-        ClientOptions options = ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-                .timeoutOptions(timeouts(scriptTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build();
+    public static LettuceConnection standalone(RedisURI uri, SslOptions ssl, Duration connectTimeout,
+                                               Duration scriptTimeout, List<EventLoop> laneLoops) {
+        ClientOptions options = LettuceOptions.standalone(ssl, connectTimeout, scriptTimeout);
         return new LettuceConnection((resources, codec) -> {
             RedisClient client = RedisClient.create(resources);
             client.setOptions(options);
@@ -169,16 +145,36 @@ public final class LettuceConnection implements AutoCloseable {
                             .thenApply(c -> new Commands(c.reactive(), c.async())),
                     () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(),
                     client::shutdown);
-        }, laneLoops);
+        }, scriptTimeout, laneLoops);
     }
 
-    public static LettuceConnection cluster(List<RedisURI> seeds, Duration connectTimeout, Duration scriptTimeout,
+    /**
+     * A master watched by Sentinel: every connection (each lane too) is a master-replica connection that
+     * asks the sentinels for the master, listens to their news and moves to the promoted replica by itself
+     * after a failover; commands go to the master only ({@code ReadFrom.UPSTREAM}). Pub/sub resolves the
+     * master through the sentinels on every (re)connect.
+     */
+    public static LettuceConnection sentinel(RedisURI uri, SslOptions ssl, Duration connectTimeout,
+                                             Duration scriptTimeout, List<EventLoop> laneLoops) {
+        ClientOptions options = LettuceOptions.standalone(ssl, connectTimeout, scriptTimeout);
+        return new LettuceConnection((resources, codec) -> {
+            RedisClient client = RedisClient.create(resources);
+            client.setOptions(options);
+            return new Client(
+                    () -> MasterReplica.connectAsync(client, codec, uri).thenApply(c -> {
+                        c.setReadFrom(ReadFrom.UPSTREAM);
+                        return new Commands(c.reactive(), c.async());
+                    }),
+                    () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(),
+                    client::shutdown);
+        }, scriptTimeout, laneLoops);
+    }
+
+    /** A cluster, its topology followed as {@code refresh} says (see {@link ClusterRefresh}). */
+    public static LettuceConnection cluster(List<RedisURI> seeds, SslOptions ssl, ClusterRefresh refresh,
+                                            Duration connectTimeout, Duration scriptTimeout,
                                             List<EventLoop> laneLoops) {
-        ClusterClientOptions options = ClusterClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-                .timeoutOptions(timeouts(scriptTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build();
+        ClusterClientOptions options = LettuceOptions.cluster(ssl, refresh, connectTimeout, scriptTimeout);
         // connectAsync needs the slot map already loaded (else "Partitions not initialized"): load it first,
         // without blocking, on every attempt, so a retry after a failed start-up reads the topology afresh
         return new LettuceConnection((resources, codec) -> {
@@ -193,7 +189,7 @@ public final class LettuceConnection implements AutoCloseable {
                     () -> client.refreshPartitionsAsync().toCompletableFuture()
                             .thenCompose(loaded -> client.connectPubSubAsync(StringCodec.UTF8)),
                     client::shutdown);
-        }, laneLoops);
+        }, scriptTimeout, laneLoops);
     }
 
     /**
@@ -230,6 +226,31 @@ public final class LettuceConnection implements AutoCloseable {
     /** {@link #decisionCommandsIfOpen}, opening the connection (again) when needed. */
     public CompletableFuture<RedisClusterAsyncCommands<String, String>> decisionCommands(boolean ascii) {
         return decisionConnection(ascii).open().thenApply(Commands::async);
+    }
+
+    /**
+     * {@code work} (a decision that had to open its connection first), failed with a
+     * {@code RedisCommandTimeoutException} once the decision's time limit has passed: no request waits for
+     * longer than that because a connection is being opened (the first, or a half-open probe's after an
+     * outage). The opening goes on meanwhile, and the next decisions use the connection once it is open.
+     */
+    public <T> CompletableFuture<T> withinTimeLimit(CompletableFuture<T> work) {
+        if (work.isDone()) {
+            return work;
+        }
+        CompletableFuture<T> limited = new CompletableFuture<>();
+        Timeout deadline = timer.newTimeout(expired -> limited.completeExceptionally(new RedisCommandTimeoutException(
+                "no connection to Redis within the time limit (" + Duration.ofNanos(scriptTimeoutNanos).toMillis()
+                        + " ms)")), scriptTimeoutNanos, TimeUnit.NANOSECONDS);
+        work.whenComplete((result, failure) -> {
+            deadline.cancel();
+            if (failure != null) {
+                limited.completeExceptionally(failure);
+            } else {
+                limited.complete(result);
+            }
+        });
+        return limited;
     }
 
     private Reconnecting<Commands> decisionConnection(boolean ascii) {

@@ -36,12 +36,40 @@ final class Reconnecting<C> {
         return Mono.defer(() -> Mono.fromFuture(currentAttempt(), true));
     }
 
+    /**
+     * The attempt under way, or a new one when there is none or the last failed. Only the caller that
+     * installs the new attempt starts connecting: callers racing for it all get that one attempt, and no
+     * connection is opened that nobody keeps (one opened before losing such a race would never be closed).
+     */
     private CompletableFuture<C> currentAttempt() {
-        CompletableFuture<C> current = attempt.get();
-        if (current == null || current.isCompletedExceptionally()) {
-            CompletableFuture<C> next = connector.get().thenApply(connection -> open = connection);
-            return attempt.compareAndSet(current, next) ? next : attempt.get();
+        while (true) {
+            CompletableFuture<C> current = attempt.get();
+            if (current != null && !current.isCompletedExceptionally()) {
+                return current;
+            }
+            CompletableFuture<C> next = new CompletableFuture<>();
+            if (attempt.compareAndSet(current, next)) {
+                connect(next);
+                return next;
+            }
         }
-        return current;
+    }
+
+    private void connect(CompletableFuture<C> into) {
+        CompletableFuture<C> connecting;
+        try {
+            connecting = connector.get();
+        } catch (RuntimeException e) {
+            into.completeExceptionally(e);
+            return;
+        }
+        connecting.whenComplete((connection, failure) -> {
+            if (failure != null) {
+                into.completeExceptionally(failure);
+            } else {
+                open = connection;
+                into.complete(connection);
+            }
+        });
     }
 }

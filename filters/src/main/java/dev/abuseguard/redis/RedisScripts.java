@@ -36,7 +36,9 @@ public final class RedisScripts {
         if (open != null) {
             return evalsha(open, script, type, keys, args);
         }
-        return connection.decisionCommands(ascii).thenCompose(redis -> evalsha(redis, script, type, keys, args));
+        // the connection is opened (again) first: the time limit covers the opening and the script together
+        return connection.withinTimeLimit(connection.decisionCommands(ascii)
+                .thenCompose(redis -> evalsha(redis, script, type, keys, args)));
     }
 
     private static <T> CompletableFuture<T> evalsha(RedisClusterAsyncCommands<String, String> redis, LuaScript script,

@@ -57,7 +57,7 @@ class DecisionLanesTest {
         serverLoops.forEach(executor -> loops.add((EventLoop) executor));
         RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(redis.port()).withClientName(clientName)
                 .build();
-        connection = LettuceConnection.standalone(uri, Duration.ofSeconds(1), Duration.ofSeconds(2), loops);
+        connection = LettuceConnection.standalone(uri, null, Duration.ofSeconds(1), Duration.ofSeconds(2), loops);
         store = new RedisDecisionStore(connection, ScoringRules::defaults);
         store.warmUp().block(Duration.ofSeconds(10));
     }

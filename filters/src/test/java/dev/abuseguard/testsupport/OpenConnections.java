@@ -1,5 +1,6 @@
 package dev.abuseguard.testsupport;
 
+import dev.abuseguard.lettuce.ClusterRefresh;
 import dev.abuseguard.lettuce.LettuceConnection;
 import io.lettuce.core.RedisURI;
 import io.netty.channel.EventLoop;
@@ -26,13 +27,13 @@ public final class OpenConnections implements AfterEachCallback {
 
     /** One decision lane per loop, as the gateway opens them on its server's event loops. */
     public LettuceConnection lanes(RedisServer redis, List<EventLoop> loops) {
-        return keep(LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()), CONNECT, SCRIPT, loops));
+        return keep(LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()), null, CONNECT, SCRIPT, loops));
     }
 
     public LettuceConnection cluster(RedisCluster cluster) {
         List<RedisURI> seeds = cluster.nodes().stream().map(node -> RedisURI.create("127.0.0.1", node.port()))
                 .toList();
-        return keep(LettuceConnection.cluster(seeds, CONNECT, SCRIPT, List.of()));
+        return keep(LettuceConnection.cluster(seeds, null, ClusterRefresh.defaults(), CONNECT, SCRIPT, List.of()));
     }
 
     private LettuceConnection keep(LettuceConnection connection) {

@@ -98,6 +98,12 @@ public final class RedisServer implements AutoCloseable {
      * places; fails with a message saying how to install it when there is none.
      */
     public static String findBinary(String name) {
+        return findBinaryOr(name, "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server', which brings "
+                + "redis-cli too; macOS: 'brew install redis') and run the tests again. .ci/run installs it by itself.");
+    }
+
+    /** {@link #findBinary(String)} with the install hint to give when it is missing. */
+    public static String findBinaryOr(String name, String howToInstall) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             File candidate = new File(dir, name);
             if (candidate.canExecute()) {
@@ -110,8 +116,7 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("These tests need a real " + name + " on the PATH and none was found. "
-                + "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server', which brings redis-cli too; "
-                + "macOS: 'brew install redis') and run the tests again. .ci/run installs it by itself.");
+                + howToInstall);
     }
 
     public static int freePort() {

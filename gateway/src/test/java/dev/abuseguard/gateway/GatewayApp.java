@@ -46,6 +46,11 @@ final class GatewayApp implements AutoCloseable {
         return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), null, extraArgs);
     }
 
+    /** With Redis described by the given {@code --spring.data.redis.*} (and {@code spring.ssl.*}) arguments. */
+    static GatewayApp startWithRedis(String routesYaml, List<String> redisArgs, String... extraArgs) {
+        return launch(routesYaml, redisArgs, null, extraArgs);
+    }
+
     private static GatewayApp launch(String routesYaml, List<String> redisArgs, Clock clock, String... extraArgs) {
         Path routesFile = write(routesYaml);
         List<String> args = new ArrayList<>(List.of("--ROUTES_FILE=" + routesFile, "--server.port=0"));

@@ -26,7 +26,11 @@ class DecisionStoreHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         StoreStatus status = store.status();
-        return Health.status(status.storeDeciding() ? Status.UP : DEGRADED)
+        Health.Builder health = Health.status(status.storeDeciding() ? Status.UP : DEGRADED);
+        if (status.reason() != null) {
+            health.withDetail("reason", status.reason());
+        }
+        return health
                 .withDetail("store", status.store())
                 .withDetail("breaker", status.breaker())
                 .withDetail("deciding", status.storeDeciding() ? status.store() : "on-store-failure (local memory, allow or deny)")
