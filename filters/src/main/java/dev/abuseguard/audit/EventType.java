@@ -13,6 +13,8 @@ public enum EventType {
     UNBLOCK,
     /** An admin cleared a user's score, violations, block and rate-limit state. */
     RESET,
+    /** An admin changed a user's overrides: exempt, own limit or tier (the detail says which). */
+    OVERRIDE,
     /** The shared store stopped answering; actions follow their on-store-failure. */
     FAILOVER,
     /** The shared store answers again and decides. */

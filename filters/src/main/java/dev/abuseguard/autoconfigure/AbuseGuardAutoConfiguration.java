@@ -19,6 +19,12 @@ import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
+import dev.abuseguard.overrides.InMemoryUserOverrides;
+import dev.abuseguard.overrides.OverridesProperties;
+import dev.abuseguard.overrides.OverridingDecisionStore;
+import dev.abuseguard.overrides.RedisUserOverrides;
+import dev.abuseguard.overrides.Tiers;
+import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.redis.RedisDecisionStore;
 import dev.abuseguard.redis.RedisSharedBlocks;
 import dev.abuseguard.registry.AbuseRegistry;
@@ -38,6 +44,7 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -65,7 +72,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
-@EnableConfigurationProperties(AbuseGuardProperties.class)
+@EnableConfigurationProperties({AbuseGuardProperties.class, OverridesProperties.class})
 public class AbuseGuardAutoConfiguration {
 
     @Bean
@@ -169,18 +176,38 @@ public class AbuseGuardAutoConfiguration {
         return new AbuseEvents(trail, alerts, clock);
     }
 
+    @Bean
+    Tiers abuseGuardTiers(OverridesProperties overrides, AbuseGuardProperties properties) {
+        return new Tiers(overrides.tiers(), properties.actions().keySet());
+    }
+
+    /** Exempt users, own limits, tiers: in Redis beside the user's other keys, else in this instance's memory. */
+    @Bean
+    UserOverrides abuseGuardUserOverrides(AbuseGuardProperties properties, ObjectProvider<LettuceConnection> redis,
+                                          Clock clock) {
+        LettuceConnection connection = redis.getIfAvailable();
+        return connection == null
+                ? new InMemoryUserOverrides(clock, properties.store().memory().maxUsers(),
+                        properties.abuse().blockRetention())
+                : new RedisUserOverrides(connection, clock, properties.abuse().blockRetention());
+    }
+
     @Bean(destroyMethod = "close")
     @Primary
     DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
                                           InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
                                           CircuitBreaker breaker, AbuseEvents events,
                                           ObjectProvider<BlockInvalidations> invalidations,
-                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock) {
+                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
+                                          OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides) {
         MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
         DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock);
+        InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides m ? m : null;
+        chain.overrides(store -> new OverridingDecisionStore(store, Set.copyOf(overrides.exemptUsers()), local, tiers,
+                clock));
         LettuceConnection connection = redis.getIfAvailable();
         if (connection != null) {
-            chain.shared(new RedisDecisionStore(connection, policies::rules), breaker,
+            chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument), breaker,
                             new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
                     .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
         }

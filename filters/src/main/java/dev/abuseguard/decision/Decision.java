@@ -15,6 +15,11 @@ public record Decision(Outcome outcome, long limit, long remaining, long resetAf
         return new Decision(Outcome.ALLOWED, limit, limit, 0, 0, 0, 0, false);
     }
 
+    /** The answer for an exempt user: nothing spent, nothing scored. */
+    public static Decision exempt(long limit) {
+        return new Decision(Outcome.EXEMPT, limit, limit, 0, 0, 0, 0, false);
+    }
+
     public static Decision storeUnavailable(long limit, long retryAfterMillis) {
         return new Decision(Outcome.STORE_UNAVAILABLE, limit, 0, 0, retryAfterMillis, 0, 0, false);
     }

@@ -47,6 +47,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
                     new FailoverDecisionStore(builder.shared, builder.local, builder.breaker, builder.meters),
                     known, builder.policies, builder.clock);
         }
+        deciding = builder.overrides.apply(deciding);
         this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock);
         if (builder.shared != null) {
             start(builder);
@@ -150,6 +151,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         private SharedBlocks sharedBlocks;
         private Duration resync = Duration.ofMinutes(1);
         private long maxBlocks = 100_000;
+        private java.util.function.UnaryOperator<DecisionStore> overrides = java.util.function.UnaryOperator.identity();
 
         private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
                         Clock clock) {
@@ -179,6 +181,12 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         public Builder blocks(Duration resync, long maxBlocks) {
             this.resync = Objects.requireNonNull(resync, "resync");
             this.maxBlocks = maxBlocks;
+            return this;
+        }
+
+        /** The operator's overrides, answered before the known blocks (an exempt user is never blocked). */
+        public Builder overrides(java.util.function.UnaryOperator<DecisionStore> around) {
+            this.overrides = Objects.requireNonNull(around, "overrides");
             return this;
         }
 

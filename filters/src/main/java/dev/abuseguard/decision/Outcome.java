@@ -6,5 +6,7 @@ public enum Outcome {
     RATE_LIMITED,
     BLOCKED,
     /** The shared store is down and the action fails closed. */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /** An operator exempted the user: forwarded without spending, never scored or blocked. */
+    EXEMPT
 }

@@ -79,6 +79,7 @@ final class DiscordInteractionsFilter implements GatewayFilter {
                     ? Mono.delay(Duration.ofMillis(decision.delayMillis()))
                             .then(Mono.defer(() -> forward(exchange, chain, bytes, interaction)))
                     : forward(exchange, chain, bytes, interaction);
+            case EXEMPT -> forward(exchange, chain, bytes, interaction);
             case RATE_LIMITED, BLOCKED -> replies.denied(exchange, interaction, decision);
             case STORE_UNAVAILABLE -> replies.unavailable(exchange, interaction);
         };

@@ -55,6 +55,10 @@ final class AbuseGuardFilter implements GatewayFilter {
                         ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then(chain.filter(exchange))
                         : chain.filter(exchange);
             }
+            case EXEMPT -> {
+                exchange.getResponse().getHeaders().set("X-Abuse-Exempt", "true");
+                yield chain.filter(exchange);
+            }
             case RATE_LIMITED -> problems.rateLimited(exchange, action, decision);
             case BLOCKED -> problems.blocked(exchange, action, decision);
             case STORE_UNAVAILABLE -> problems.storeUnavailable(exchange, action, decision);

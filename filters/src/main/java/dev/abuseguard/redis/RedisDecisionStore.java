@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -24,7 +25,8 @@ import reactor.core.publisher.Mono;
 /**
  * Decides in Redis, shared by every gateway instance: one {@code EVALSHA} per request, which checks the
  * block, applies the strategy and, on a violation, scores it. Time comes from Redis {@code TIME}, so
- * instances with skewed clocks agree; a test may pin it instead.
+ * instances with skewed clocks agree; a test may pin it instead. The same call reads the operator's
+ * overrides of the user (exempt, own limit, tier), so an overridden user costs no extra round trip.
  */
 public final class RedisDecisionStore implements SharedDecisionStore {
 
@@ -35,6 +37,7 @@ public final class RedisDecisionStore implements SharedDecisionStore {
     private final Supplier<ScoringRules> rules;
     private final LongSupplier pinnedNow;
     private final Map<Action, ScriptArgs> argsByAction = new ConcurrentHashMap<>();
+    private final Function<String, String> tierLimits;
 
     /** The script's arguments for one action, for each {@link Spend}, under the scoring rules they were built for. */
     private record ScriptArgs(ScoringRules rules, String[][] bySpend) {
@@ -47,6 +50,15 @@ public final class RedisDecisionStore implements SharedDecisionStore {
 
     /** @param pinnedNow the time to decide at, for tests; {@code null} takes Redis server time */
     public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules, LongSupplier pinnedNow) {
+        this(connection, rules, pinnedNow, action -> "");
+    }
+
+    /**
+     * @param tierLimits an action's limits per tier, as the script reads them (see {@code Tiers#scriptArgument})
+     */
+    public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules, LongSupplier pinnedNow,
+                              Function<String, String> tierLimits) {
+        this.tierLimits = tierLimits;
         this.redis = new RedisScripts(connection);
         this.rules = rules;
         this.pinnedNow = pinnedNow;
@@ -58,7 +70,7 @@ public final class RedisDecisionStore implements SharedDecisionStore {
         ScoringRules inForce = rules.get();
         ScriptArgs prepared = argsByAction.get(action);
         if (prepared == null || prepared.rules() != inForce) {
-            prepared = new ScriptArgs(inForce, scriptArgs(action, inForce));
+            prepared = new ScriptArgs(inForce, scriptArgs(action, inForce, tierLimits.apply(action.name())));
             argsByAction.put(action, prepared);
         }
         String[] args = prepared.bySpend()[spend.ordinal()];
@@ -84,15 +96,15 @@ public final class RedisDecisionStore implements SharedDecisionStore {
     }
 
     /** The script's arguments for each {@link Spend}, built once per action. */
-    private static String[][] scriptArgs(Action action, ScoringRules rules) {
+    private static String[][] scriptArgs(Action action, ScoringRules rules, String tiers) {
         String[][] bySpend = new String[Spend.values().length][];
         for (Spend spend : Spend.values()) {
-            bySpend[spend.ordinal()] = scriptArgs(action, rules, spend);
+            bySpend[spend.ordinal()] = scriptArgs(action, rules, spend, tiers);
         }
         return bySpend;
     }
 
-    private static String[] scriptArgs(Action action, ScoringRules rules, Spend spend) {
+    private static String[] scriptArgs(Action action, ScoringRules rules, Spend spend, String tiers) {
         return new String[] {
                 Long.toString(action.quota().limit()),
                 Long.toString(action.quota().windowMillis()),
@@ -108,7 +120,8 @@ public final class RedisDecisionStore implements SharedDecisionStore {
                 action.name(),
                 spend.name().toLowerCase(Locale.ROOT),
                 Long.toString(rules.halfLifeMillis()),
-                Long.toString(rules.blockRetentionMillis())};
+                Long.toString(rules.blockRetentionMillis()),
+                tiers};
     }
 
     @Override
@@ -122,9 +135,10 @@ public final class RedisDecisionStore implements SharedDecisionStore {
             case 0 -> Outcome.ALLOWED;
             case 1 -> Outcome.RATE_LIMITED;
             case 2 -> Outcome.BLOCKED;
+            case 3 -> Outcome.EXEMPT;
             default -> throw new IllegalStateException("unexpected script reply " + reply);
         };
-        return new Decision(outcome, action.quota().limit(), number(reply, 1), number(reply, 2), number(reply, 3),
+        return new Decision(outcome, number(reply, 7), number(reply, 1), number(reply, 2), number(reply, 3),
                 number(reply, 4), number(reply, 5), number(reply, 6) == 1);
     }
 

@@ -15,16 +15,22 @@ public final class UserKeys {
     }
 
     /**
-     * KEYS of the decision script: abuse record, strategy state of the action, violation history. The
+     * KEYS of the decision script: abuse record, strategy state of the action, violation history, the
+     * operator's overrides (exempt, own limits, tier; see {@code UserOverrides}). The
      * state key names the strategy and the window, so a refresh that changes either starts afresh
      * while unchanged actions keep their state.
      */
     public static String[] forDecision(String userId, Action action) {
-        return new String[] {abuse(userId), state(userId, action), violations(userId)};
+        return new String[] {abuse(userId), state(userId, action), violations(userId), overrides(userId)};
     }
 
     public static String abuse(String userId) {
         return PREFIX + userId + "}:abuse";
+    }
+
+    /** The operator's overrides of one user: a hash read by every decision of the user. */
+    public static String overrides(String userId) {
+        return PREFIX + userId + "}:o";
     }
 
     public static String violations(String userId) {

@@ -5,11 +5,11 @@
 --   from the strategy: decide(raw), refund(raw)
 if mode == 'refund' then
   local left, reset = refund(stored[2])
-  return {0, left, reset, 0, 0, score, 0}
+  return {0, left, reset, 0, 0, score, 0, limit}
 end
 local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
-  return {0, remaining, reset_after, 0, delay, score, 0}
+  return {0, remaining, reset_after, 0, delay, score, 0, limit}
 end
 
 local points, percent, repeat_window = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -34,4 +34,4 @@ elseif blocked_until > now then
   ttl = math.max(retention, blocked_until - now)
 end
 redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action), 'PX', ttl)
-return {1, 0, reset_after, retry_after, 0, score, newly_blocked}
+return {1, 0, reset_after, retry_after, 0, score, newly_blocked, limit}

@@ -96,11 +96,11 @@ class MultiInstanceEndToEndTest {
                         .retrieve().toBodilessEntity().block().getStatusCode().value()).isEqualTo(200);
             }
             Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> monitor.scriptCommands().size() >= 60);
+                    .until(() -> monitor.scriptCommands().size() >= 80);
 
             assertThat(monitor.clientCommands()).hasSize(20).containsOnly("EVALSHA");
             // inside the token-bucket script: TIME, one MGET (abuse record + bucket) and one SET
-            assertThat(monitor.scriptCommands()).hasSize(60).containsOnly("TIME", "MGET", "SET");
+            assertThat(monitor.scriptCommands()).hasSize(80).containsOnly("TIME", "HMGET", "MGET", "SET");
         }
     }
 

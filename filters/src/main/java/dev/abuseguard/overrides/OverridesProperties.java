@@ -1,0 +1,35 @@
+package dev.abuseguard.overrides;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code abuse-guard.exempt-users} and {@code abuse-guard.tiers.<tier>.<action>: {limit, window}}: bound apart
+ * from the rest of {@code abuse-guard}, read at start-up.
+ */
+@Validated
+@ConfigurationProperties("abuse-guard")
+public record OverridesProperties(
+        @DefaultValue @NotNull List<@NotNull String> exemptUsers,
+        @DefaultValue @NotNull Map<@Pattern(regexp = TIER_NAME, message = "tier names use lower-case letters, "
+                + "digits, '_' and '-'") String, @NotNull Map<String, @Valid @NotNull TierLimit>> tiers) {
+
+    public static final String TIER_NAME = "[a-z0-9_-]{1,32}";
+
+    public OverridesProperties {
+        exemptUsers = exemptUsers == null ? List.of() : List.copyOf(exemptUsers);
+        tiers = tiers == null ? Map.of() : Map.copyOf(tiers);
+    }
+
+    /** One tier's limit of one action. */
+    public record TierLimit(@Positive long limit, @NotNull Duration window) {
+    }
+}

@@ -1,0 +1,57 @@
+package dev.abuseguard.overrides;
+
+import dev.abuseguard.strategy.Quota;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The configured tiers: each tier's limits per action, and how the decision script reads them. */
+public final class Tiers {
+
+    private final Map<String, Map<String, OverridesProperties.TierLimit>> byTier;
+
+    /** @param known the configured actions: a tier naming any other fails start-up */
+    public Tiers(Map<String, Map<String, OverridesProperties.TierLimit>> byTier, Set<String> known) {
+        for (Map.Entry<String, Map<String, OverridesProperties.TierLimit>> tier : byTier.entrySet()) {
+            for (Map.Entry<String, OverridesProperties.TierLimit> limit : tier.getValue().entrySet()) {
+                if (!known.contains(limit.getKey())) {
+                    throw new IllegalArgumentException("abuse-guard.tiers." + tier.getKey() + "." + limit.getKey()
+                            + ": no such action (known: " + new java.util.TreeSet<>(known) + ")");
+                }
+                if (limit.getValue().window().toMillis() < 1) {
+                    throw new IllegalArgumentException("abuse-guard.tiers." + tier.getKey() + "." + limit.getKey()
+                            + ".window must be at least 1ms");
+                }
+            }
+        }
+        this.byTier = Map.copyOf(byTier);
+    }
+
+    public static Tiers none() {
+        return new Tiers(Map.of(), Set.of());
+    }
+
+    public boolean exists(String tier) {
+        return byTier.containsKey(tier);
+    }
+
+    /** The tier's limit of the action, or {@code null} when the tier leaves it at the action's. */
+    public Quota quota(String tier, String action, long maxDelayMillis) {
+        Map<String, OverridesProperties.TierLimit> limits = tier == null ? null : byTier.get(tier);
+        OverridesProperties.TierLimit limit = limits == null ? null : limits.get(action);
+        return limit == null ? null : new Quota(limit.limit(), limit.window().toMillis(), maxDelayMillis);
+    }
+
+    /** ARGV of the decision script: {@code ,<tier>=<limit>:<window ms>,...,} for the tiers that set the action. */
+    public String scriptArgument(String action) {
+        StringBuilder spec = new StringBuilder();
+        for (Map.Entry<String, Map<String, OverridesProperties.TierLimit>> tier : new TreeMap<>(byTier).entrySet()) {
+            OverridesProperties.TierLimit limit = tier.getValue().get(action);
+            if (limit != null) {
+                spec.append(',').append(tier.getKey()).append('=').append(limit.limit()).append(':')
+                        .append(limit.window().toMillis());
+            }
+        }
+        return spec.isEmpty() ? "" : spec.append(',').toString();
+    }
+}
