@@ -46,7 +46,8 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
                     new FailoverDecisionStore(builder.shared, builder.local, builder.breaker, builder.meters),
                     known, builder.policies, builder.clock);
         }
-        this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock);
+        this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock,
+                builder.listener);
         if (builder.shared != null) {
             start(builder);
         }
@@ -149,6 +150,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         private SharedBlocks sharedBlocks;
         private Duration resync = Duration.ofMinutes(1);
         private long maxBlocks = 100_000;
+        private ObservedDecisionStore.Listener listener = ObservedDecisionStore.Listener.NONE;
 
         private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
                         Clock clock) {
@@ -178,6 +180,12 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         public Builder blocks(Duration resync, long maxBlocks) {
             this.resync = Objects.requireNonNull(resync, "resync");
             this.maxBlocks = maxBlocks;
+            return this;
+        }
+
+        /** Told of every decision (not of refunds), e.g. to count trends; must not block or do I/O. */
+        public Builder listener(ObservedDecisionStore.Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
