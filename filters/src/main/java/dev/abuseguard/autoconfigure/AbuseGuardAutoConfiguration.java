@@ -32,6 +32,7 @@ import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
 import dev.abuseguard.registry.SharedAbuseRegistry;
 import dev.abuseguard.strategy.StrategyType;
+import dev.abuseguard.trends.Trends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -193,15 +194,22 @@ public class AbuseGuardAutoConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    Trends abuseGuardTrends(AbuseGuardProperties properties, ObjectProvider<LettuceConnection> redis, Clock clock) {
+        return Trends.start(properties.trends(), redis.getIfAvailable(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
     @Primary
     DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
                                           InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
                                           CircuitBreaker breaker, AbuseEvents events,
                                           ObjectProvider<BlockInvalidations> invalidations,
                                           ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
-                                          OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides) {
+                                          OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides,
+                                          Trends trends) {
         MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
-        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock);
+        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock)
+                .listener(trends.recorder());
         InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides m ? m : null;
         chain.overrides(store -> new OverridingDecisionStore(store, Set.copyOf(overrides.exemptUsers()), local, tiers,
                 clock));
@@ -236,8 +244,8 @@ public class AbuseGuardAutoConfiguration {
 
     @Bean
     AbuseGuardGatewayFilterFactory abuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store,
-                                                                  ObjectProvider<JsonMapper> json) {
-        return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new));
+                                                                  ObjectProvider<JsonMapper> json, Clock clock) {
+        return new AbuseGuardGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new), clock);
     }
 
     /** The interactions endpoint of a Discord bot; decides through the same chain as AbuseGuard. */

@@ -7,9 +7,17 @@ package dev.abuseguard.decision;
  *                         ends, or -1 when it lasts until lifted; store unavailable: a hint
  * @param delayMillis      allowed: how long to hold the request before forwarding it (leaky bucket)
  * @param newlyBlocked     this very request's violation blocked the user
+ * @param scope            whose limit decided: the user's own, or a limit shared by all users of the action
  */
 public record Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
-                       long delayMillis, long abuseScore, boolean newlyBlocked) {
+                       long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope) {
+
+    /** A decision on the user's own limit. */
+    public Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
+                    long delayMillis, long abuseScore, boolean newlyBlocked) {
+        this(outcome, limit, remaining, resetAfterMillis, retryAfterMillis, delayMillis, abuseScore, newlyBlocked,
+                Scope.USER);
+    }
 
     public static Decision unmetered(long limit) {
         return new Decision(Outcome.ALLOWED, limit, limit, 0, 0, 0, 0, false);

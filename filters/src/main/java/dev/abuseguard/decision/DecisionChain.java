@@ -48,7 +48,8 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
                     known, builder.policies, builder.clock);
         }
         deciding = builder.overrides.apply(deciding);
-        this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock);
+        this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock,
+                builder.listener);
         if (builder.shared != null) {
             start(builder);
         }
@@ -152,6 +153,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         private Duration resync = Duration.ofMinutes(1);
         private long maxBlocks = 100_000;
         private java.util.function.UnaryOperator<DecisionStore> overrides = java.util.function.UnaryOperator.identity();
+        private ObservedDecisionStore.Listener listener = ObservedDecisionStore.Listener.NONE;
 
         private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
                         Clock clock) {
@@ -187,6 +189,12 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         /** The operator's overrides, answered before the known blocks (an exempt user is never blocked). */
         public Builder overrides(java.util.function.UnaryOperator<DecisionStore> around) {
             this.overrides = Objects.requireNonNull(around, "overrides");
+            return this;
+        }
+
+        /** Told of every decision (not of refunds), e.g. to count trends; must not block or do I/O. */
+        public Builder listener(ObservedDecisionStore.Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

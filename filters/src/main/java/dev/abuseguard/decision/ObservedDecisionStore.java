@@ -24,9 +24,24 @@ public final class ObservedDecisionStore implements DecisionStore {
     private final LivePolicies policies;
     private final Clock clock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Listener listener;
+
+    /** Told of every decision on the request path: counts in memory only, no I/O. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (userId, action, decision) -> { };
+
+        void decided(String userId, Action action, Decision decision);
+    }
 
     public ObservedDecisionStore(DecisionStore delegate, AbuseEvents events, MeterRegistry meters,
                                  LivePolicies policies, Clock clock) {
+        this(delegate, events, meters, policies, clock, Listener.NONE);
+    }
+
+    public ObservedDecisionStore(DecisionStore delegate, AbuseEvents events, MeterRegistry meters,
+                                 LivePolicies policies, Clock clock, Listener listener) {
+        this.listener = listener;
         this.delegate = delegate;
         this.events = events;
         this.meters = meters;
@@ -45,6 +60,7 @@ public final class ObservedDecisionStore implements DecisionStore {
         counters.computeIfAbsent(action.name() + '|' + outcome, key -> Counter.builder("abuseguard.decisions")
                 .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
                 .register(meters)).increment();
+        listener.decided(userId, action, decision);
         if (decision.outcome() == Outcome.RATE_LIMITED) {
             long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);

@@ -20,9 +20,11 @@ final class AbuseGuardFilter implements GatewayFilter {
     private final RouteActions actions;
     private final DecisionStore store;
     private final ProblemResponses problems;
+    private final RateLimitHeaders headers;
 
     AbuseGuardFilter(IdentityResolver identity, IdentityFallback fallback, RouteActions actions,
-                     DecisionStore store, ProblemResponses problems) {
+                     DecisionStore store, ProblemResponses problems, RateLimitHeaders headers) {
+        this.headers = headers;
         this.identity = identity;
         this.fallback = fallback;
         this.actions = actions;
@@ -47,7 +49,7 @@ final class AbuseGuardFilter implements GatewayFilter {
                               Decision decision) {
         return switch (decision.outcome()) {
             case ALLOWED -> {
-                RateLimitHeaders.allowed(exchange.getResponse().getHeaders(), decision);
+                headers.allowed(exchange.getResponse().getHeaders(), action, decision);
                 if (action.policy().spendOn() == SpendOn.FAILURE) {
                     giveBackUnlessTheBackendFails(exchange, userId, action);
                 }
@@ -59,7 +61,7 @@ final class AbuseGuardFilter implements GatewayFilter {
                 exchange.getResponse().getHeaders().set("X-Abuse-Exempt", "true");
                 yield chain.filter(exchange);
             }
-            case RATE_LIMITED -> problems.rateLimited(exchange, action, decision);
+            case RATE_LIMITED -> problems.rateLimited(exchange, action, decision, headers);
             case BLOCKED -> problems.blocked(exchange, action, decision);
             case STORE_UNAVAILABLE -> problems.storeUnavailable(exchange, action, decision);
         };

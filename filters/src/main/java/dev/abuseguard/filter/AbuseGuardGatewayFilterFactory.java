@@ -3,11 +3,13 @@ package dev.abuseguard.filter;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.cloud.gateway.support.NameUtils;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,8 +24,15 @@ public class AbuseGuardGatewayFilterFactory
     private final DecisionStore store;
     private final ProblemResponses problems;
 
+    private final Clock clock;
+
     public AbuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json) {
+        this(policies, store, json, Clock.systemUTC());
+    }
+
+    public AbuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json, Clock clock) {
         super(Config.class);
+        this.clock = clock;
         this.policies = policies;
         this.store = store;
         this.problems = new ProblemResponses(json);
@@ -43,7 +52,8 @@ public class AbuseGuardGatewayFilterFactory
                 properties.actionHeader(), inForce.actions());
         IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern(),
                 properties.identity().proxies());
-        return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems);
+        RateLimitHeaders headers = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(), clock);
+        return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems, headers);
     }
 
     /**
@@ -73,10 +83,21 @@ public class AbuseGuardGatewayFilterFactory
     }
 
     /** The filter's arguments on one route. */
-    public static class Config {
+    public static class Config implements HasRouteId {
+        private String routeId;
         private List<String> actions;
         private String defaultAction;
         private IdentityFallback identityFallback = IdentityFallback.NONE;
+
+        @Override
+        public void setRouteId(String routeId) {
+            this.routeId = routeId;
+        }
+
+        @Override
+        public String getRouteId() {
+            return routeId;
+        }
 
         public List<String> getActions() {
             return actions;

@@ -1,6 +1,7 @@
 package dev.abuseguard.filter;
 
 import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class ProblemResponses {
         return write(exchange, HttpStatus.BAD_REQUEST, body, headers -> { });
     }
 
-    Mono<Void> rateLimited(ServerWebExchange exchange, Action action, Decision decision) {
+    Mono<Void> rateLimited(ServerWebExchange exchange, Action action, Decision decision, RateLimitHeaders headers) {
         long retryAfter = RateLimitHeaders.retryAfterSeconds(decision.retryAfterMillis());
         Map<String, Object> body = problem("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS,
                 "The limit of " + action.name() + " is " + decision.limit() + " per "
@@ -48,7 +49,11 @@ public final class ProblemResponses {
         body.put("action", action.name());
         body.put("retryAfterSeconds", retryAfter);
         body.put("abuseScore", decision.abuseScore());
-        return write(exchange, HttpStatus.TOO_MANY_REQUESTS, body, h -> RateLimitHeaders.rateLimited(h, decision));
+        // Discord's own members, so that its client libraries read our 429 as they read Discord's.
+        body.put("message", "You are being rate limited.");
+        body.put("retry_after", Math.max(0, decision.retryAfterMillis()) / 1000.0);
+        body.put("global", decision.scope() == Scope.GLOBAL);
+        return write(exchange, HttpStatus.TOO_MANY_REQUESTS, body, h -> headers.rateLimited(h, action, decision));
     }
 
     Mono<Void> blocked(ServerWebExchange exchange, Action action, Decision decision) {

@@ -33,7 +33,9 @@ public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Audit audit,
         @DefaultValue @Valid @NotNull Alerts alerts,
         @DefaultValue @Valid @NotNull Admin admin,
-        @DefaultValue @Valid @NotNull DiscordProperties discord) {
+        @DefaultValue @Valid @NotNull DiscordProperties discord,
+        @DefaultValue @Valid @NotNull Headers headers,
+        @DefaultValue @Valid @NotNull Trends trends) {
 
     public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
 
@@ -67,6 +69,26 @@ public record AbuseGuardProperties(
             } catch (PatternSyntaxException | NullPointerException e) {
                 return false;
             }
+        }
+    }
+
+    /** Response headers: the IETF RateLimit-Policy / RateLimit fields beside the X-RateLimit-* ones. */
+    public record Headers(@DefaultValue("true") boolean ietf) {
+    }
+
+    /**
+     * Per-minute counts by action and outcome: each instance adds its counts to Redis every
+     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served).
+     */
+    public record Trends(
+            @DefaultValue("5s") @NotNull Duration flushInterval,
+            @DefaultValue("25h") @NotNull Duration retention,
+            @DefaultValue("10000") @Min(1) int maxOffendersPerFlush) {
+
+        @AssertTrue(message = "flush-interval must be at least 100ms and retention at least 1m")
+        public boolean isDurationsUsable() {
+            return flushInterval != null && retention != null && flushInterval.toMillis() >= 100
+                    && retention.toMinutes() >= 1;
         }
     }
 

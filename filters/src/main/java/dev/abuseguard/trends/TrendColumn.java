@@ -1,0 +1,48 @@
+package dev.abuseguard.trends;
+
+import dev.abuseguard.decision.Outcome;
+
+/** The columns of a trend row, one per outcome; the wire names are the JSON members and the Redis fields. */
+public enum TrendColumn {
+    ALLOWED("allowed"),
+    RATE_LIMITED("rateLimited"),
+    BLOCKED("blocked"),
+    SHADOW("shadow"),
+    STORE_UNAVAILABLE("storeUnavailable");
+
+    private static final TrendColumn[] ALL = values();
+
+    private final String wireName;
+
+    TrendColumn(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** By name, so that an outcome added later (a shadow decision) finds its column without a change here. */
+    static TrendColumn of(Outcome outcome) {
+        return switch (outcome.name()) {
+            case "ALLOWED" -> ALLOWED;
+            case "RATE_LIMITED" -> RATE_LIMITED;
+            case "BLOCKED" -> BLOCKED;
+            case "SHADOW" -> SHADOW;
+            default -> STORE_UNAVAILABLE;
+        };
+    }
+
+    static TrendColumn byWireName(String name) {
+        for (TrendColumn column : ALL) {
+            if (column.wireName.equals(name)) {
+                return column;
+            }
+        }
+        return null;
+    }
+
+    static int count() {
+        return ALL.length;
+    }
+}

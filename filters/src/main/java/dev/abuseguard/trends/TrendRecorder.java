@@ -1,0 +1,87 @@
+package dev.abuseguard.trends;
+
+import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.ObservedDecisionStore;
+import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.policy.Action;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts decisions in memory until the next flush: per minute and action one array of counters, per minute
+ * the violations of each user. The request path only increments; no I/O. Bounded: actions come from the
+ * configuration, minutes are drained every flush, and at most {@code maxOffenders} users are counted per
+ * minute between two flushes (more distinct offenders than that in a few seconds are not ranked).
+ */
+public final class TrendRecorder implements ObservedDecisionStore.Listener {
+
+    private final Clock clock;
+    private final int maxOffenders;
+    private final Map<Long, Map<String, AtomicLongArray>> counts = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, LongAdder>> offenders = new ConcurrentHashMap<>();
+
+    public TrendRecorder(Clock clock, int maxOffenders) {
+        this.clock = clock;
+        this.maxOffenders = maxOffenders;
+    }
+
+    @Override
+    public void decided(String userId, Action action, Decision decision) {
+        long minute = clock.millis() / 60_000;
+        counts.computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()))
+                .incrementAndGet(TrendColumn.of(decision.outcome()).ordinal());
+        if (decision.outcome() == Outcome.RATE_LIMITED) {
+            Map<String, LongAdder> users = offenders.computeIfAbsent(minute, m -> new ConcurrentHashMap<>());
+            LongAdder violations = users.get(userId);
+            if (violations == null && users.size() < maxOffenders) {
+                violations = users.computeIfAbsent(userId, u -> new LongAdder());
+            }
+            if (violations != null) {
+                violations.increment();
+            }
+        }
+    }
+
+    /**
+     * Takes what was counted since the last call. Counters are read and zeroed one by one, so an increment
+     * racing with the flush lands in this batch or the next, never nowhere; minutes before the previous one
+     * are no longer written to and leave the map.
+     */
+    TrendBatch drain() {
+        long current = clock.millis() / 60_000;
+        Map<Long, Map<String, long[]>> drainedCounts = new HashMap<>();
+        for (Iterator<Map.Entry<Long, Map<String, AtomicLongArray>>> it = counts.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Map<String, AtomicLongArray>> minute = it.next();
+            if (minute.getKey() < current - 1) {
+                it.remove();
+            }
+            for (Map.Entry<String, AtomicLongArray> action : minute.getValue().entrySet()) {
+                long[] taken = new long[TrendColumn.count()];
+                boolean any = false;
+                for (int i = 0; i < taken.length; i++) {
+                    taken[i] = action.getValue().getAndSet(i, 0);
+                    any |= taken[i] != 0;
+                }
+                if (any) {
+                    drainedCounts.computeIfAbsent(minute.getKey(), m -> new HashMap<>()).put(action.getKey(), taken);
+                }
+            }
+        }
+        Map<Long, Map<String, Long>> drainedOffenders = new HashMap<>();
+        for (Long minute : offenders.keySet()) {
+            Map<String, LongAdder> users = offenders.remove(minute);
+            Map<String, Long> taken = new HashMap<>();
+            users.forEach((user, violations) -> taken.put(user, violations.sum()));
+            if (!taken.isEmpty()) {
+                drainedOffenders.put(minute, taken);
+            }
+        }
+        return new TrendBatch(drainedCounts, drainedOffenders);
+    }
+}
