@@ -17,16 +17,41 @@ public final class AbuseScoring {
         long recent = prior.violationsSince(nowMillis - rules.repeatWindowMillis());
         long score = standing.score() + rules.pointsFor(recent);
         long blockedUntil = standing.blockedUntil();
-        if (score >= rules.blockThreshold()) {
+        long blocks = prior.blocks();
+        if (score >= rules.blockThreshold()) { // a blocked user never gets here: this is a new block
+            blocks++;
             blockedUntil = rules.blockDurationMillis() > 0
-                    ? nowMillis + rules.blockDurationMillis() : AbuseRecord.UNTIL_LIFTED;
+                    ? nowMillis + blockDurationMillis(blocks, rules) : AbuseRecord.UNTIL_LIFTED;
         }
         List<Violation> history = new ArrayList<>(prior.history());
         history.add(new Violation(nowMillis, action, score));
         if (history.size() > rules.historySize()) {
             history = history.subList(history.size() - rules.historySize(), history.size());
         }
-        return new AbuseRecord(score, blockedUntil, prior.totalViolations() + 1, history);
+        return new AbuseRecord(score, blockedUntil, prior.totalViolations() + 1, history, blocks);
+    }
+
+    /**
+     * How long the user's {@code blocks}-th automatic block lasts (twin of {@code block_length} in
+     * {@code decide-tail.lua}): the block duration, times the factor for each block before it, at most the
+     * longest block; integers only, each step rounded down, and a length the factor no longer grows stays.
+     * 0 when blocks last until lifted.
+     */
+    public static long blockDurationMillis(long blocks, ScoringRules rules) {
+        long length = rules.blockDurationMillis();
+        if (length == 0 || rules.blockFactorPercent() <= 100) {
+            return length;
+        }
+        long cap = rules.maxBlockMillis();
+        length = Math.min(length, cap);
+        for (long n = 2; n <= blocks && length < cap; n++) {
+            long grown = length * rules.blockFactorPercent() / 100;
+            if (grown <= length) {
+                break;
+            }
+            length = Math.min(grown, cap);
+        }
+        return length;
     }
 
     /**
@@ -41,7 +66,7 @@ public final class AbuseScoring {
         long score = decayedScore(record.score(), record.history().get(record.history().size() - 1).atMillis(),
                 nowMillis, rules);
         return new AbuseRecord(score, blockAfterDecay(record.blockedUntil(), score, rules), record.totalViolations(),
-                record.history());
+                record.history(), record.blocks());
     }
 
     /** A score as it stands at {@code now}, its last violation at {@code lastViolationAt} (see {@link #decayed}). */
@@ -85,21 +110,22 @@ public final class AbuseScoring {
     }
 
     /**
-     * When a block that a violation at {@code now} started with {@code score} ends: after the block duration,
-     * when decay lifts it, or {@link AbuseRecord#UNTIL_LIFTED}.
+     * When a block that a violation at {@code now} started with {@code score} ends: after {@code blockMillis}
+     * (the store's word on this block's length, see {@link #blockDurationMillis}), or when it is 0, when decay
+     * lifts it, or {@link AbuseRecord#UNTIL_LIFTED}.
      */
-    public static long blockEnd(long score, long nowMillis, ScoringRules rules) {
-        return rules.blockDurationMillis() > 0 ? nowMillis + rules.blockDurationMillis()
-                : decayLiftsBlockAt(score, nowMillis, rules);
+    public static long blockEnd(long score, long nowMillis, long blockMillis, ScoringRules rules) {
+        return blockMillis > 0 ? nowMillis + blockMillis : decayLiftsBlockAt(score, nowMillis, rules);
     }
 
     /** A user's standing at {@code now} for the admin's views, with decay applied as a decision would. */
     public static UserStanding standing(String userId, long score, long blockedUntil, long violations,
-                                        String lastAction, long lastViolationAt, long nowMillis, ScoringRules rules) {
+                                        String lastAction, long lastViolationAt, long blocks, long nowMillis,
+                                        ScoringRules rules) {
         long decayedScore = decayedScore(score, lastViolationAt, nowMillis, rules);
         long block = blockAfterDecay(blockedUntil, decayedScore, rules);
         boolean blocked = block < 0 || block > nowMillis;
         return new UserStanding(userId, decayedScore, blocked, blocked ? Math.max(-1, block) : 0, violations,
-                lastAction, lastViolationAt);
+                lastAction, lastViolationAt, blocks);
     }
 }

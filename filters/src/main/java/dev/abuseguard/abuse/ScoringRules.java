@@ -11,17 +11,34 @@ package dev.abuseguard.abuse;
  * @param halfLifeMillis      how fast scores decay after the last violation; 0 means they do not
  * @param blockRetentionMillis how long the record of a ban or a block until lifted is kept without a single
  *                            request from the user (each request Redis answers for them renews it)
+ * @param blockFactorPercent  growing bans: the n-th automatic block of a user (counted while their record is
+ *                            kept) lasts {@code blockDurationMillis * (factor/100)^(n-1)}; 100 keeps every block
+ *                            at the block duration
+ * @param maxBlockMillis      the longest a growing block lasts
  */
 public record ScoringRules(long points, long repeatMultiplierPercent, long repeatWindowMillis, long blockThreshold,
                            long blockDurationMillis, long retentionMillis, int historySize, long halfLifeMillis,
-                           long blockRetentionMillis) {
+                           long blockRetentionMillis, long blockFactorPercent, long maxBlockMillis) {
+
+    /** Factor and longest block bounded so that the growing length stays exact in Lua's doubles (below 2^53). */
+    public static final long MAX_BLOCK_FACTOR_PERCENT = 10_000;
+    public static final long MAX_BLOCK_MILLIS = 3650L * 24 * 3_600_000;
 
     public ScoringRules {
         if (points < 1 || repeatMultiplierPercent < 0 || repeatWindowMillis < 1 || blockThreshold < 1
                 || blockDurationMillis < 0 || retentionMillis < 1 || historySize < 1 || halfLifeMillis < 0
-                || blockRetentionMillis < 1) {
+                || blockRetentionMillis < 1 || blockFactorPercent < 100 || blockFactorPercent > MAX_BLOCK_FACTOR_PERCENT
+                || maxBlockMillis < 1 || maxBlockMillis > MAX_BLOCK_MILLIS) {
             throw new IllegalArgumentException("invalid scoring rules: " + this);
         }
+    }
+
+    /** The seed's rules as they were: every automatic block lasts the block duration. */
+    public ScoringRules(long points, long repeatMultiplierPercent, long repeatWindowMillis, long blockThreshold,
+                        long blockDurationMillis, long retentionMillis, int historySize, long halfLifeMillis,
+                        long blockRetentionMillis) {
+        this(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold, blockDurationMillis, retentionMillis,
+                historySize, halfLifeMillis, blockRetentionMillis, 100, 30L * 24 * 3_600_000);
     }
 
     /**
@@ -34,17 +51,26 @@ public record ScoringRules(long points, long repeatMultiplierPercent, long repea
 
     public ScoringRules withBlockDuration(long millis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold, millis,
-                retentionMillis, historySize, halfLifeMillis, blockRetentionMillis);
+                retentionMillis, historySize, halfLifeMillis, blockRetentionMillis, blockFactorPercent, maxBlockMillis);
     }
 
     public ScoringRules withHalfLife(long millis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
-                blockDurationMillis, retentionMillis, historySize, millis, blockRetentionMillis);
+                blockDurationMillis, retentionMillis, historySize, millis, blockRetentionMillis, blockFactorPercent,
+                maxBlockMillis);
     }
 
     public ScoringRules withRetention(long millis, long blockMillis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
-                blockDurationMillis, millis, historySize, halfLifeMillis, blockMillis);
+                blockDurationMillis, millis, historySize, halfLifeMillis, blockMillis, blockFactorPercent,
+                maxBlockMillis);
+    }
+
+    /** Growing bans: each automatic block {@code factorPercent}/100 times as long as the one before, at most {@code max}. */
+    public ScoringRules withGrowingBlocks(long factorPercent, long maxMillis) {
+        return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
+                blockDurationMillis, retentionMillis, historySize, halfLifeMillis, blockRetentionMillis, factorPercent,
+                maxMillis);
     }
 
     /** How long a record is kept that blocks until {@code blockedUntil} (see {@link AbuseRecord}), from now. */

@@ -14,10 +14,13 @@ import org.slf4j.LoggerFactory;
 public final class AbuseEvents {
 
     private static final Logger log = LoggerFactory.getLogger("abuse-guard.audit");
+    /** The most shadow violations logged a second by one instance; the rest are counted in the next line. */
+    public static final int SHADOW_LINES_PER_SECOND = 100;
 
     private final AuditTrail trail;
     private final WebhookAlerts alerts;
     private final Clock clock;
+    private final LogBudget shadowLines = new LogBudget(SHADOW_LINES_PER_SECOND);
 
     public AbuseEvents(AuditTrail trail, WebhookAlerts alerts, Clock clock) {
         this.trail = trail;
@@ -35,6 +38,19 @@ public final class AbuseEvents {
                     blockedUntil);
             emit(block);
             alerts.blocked(block);
+        }
+    }
+
+    /**
+     * A request that shadow mode forwarded although enforcing would have refused it ({@code outcome}): one log
+     * line, within {@link #SHADOW_LINES_PER_SECOND}, and nothing in the trail, since a shadow refusal blocks no
+     * one and would otherwise let one client push every other event out of it. Counted by the metrics and trends.
+     */
+    public void shadowViolation(String userId, String action, String outcome, long score) {
+        long suppressed = shadowLines.take(clock.millis());
+        if (suppressed >= 0) {
+            log.info("event=shadow_violation user={} action={} outcome={} score={} by=gateway suppressed={}",
+                    LogValue.token(userId), LogValue.token(action), LogValue.token(outcome), score, suppressed);
         }
     }
 

@@ -8,15 +8,26 @@ package dev.abuseguard.decision;
  * @param delayMillis      allowed: how long to hold the request before forwarding it (leaky bucket)
  * @param newlyBlocked     this very request's violation blocked the user
  * @param scope            whose limit decided: the user's own, or a limit shared by all users of the action
+ * @param blockMillis      newly blocked: how long the new block lasts (growing bans make each one longer);
+ *                         0 when it lasts until lifted, or until decay lifts it
+ * @param shadowOf         in shadow mode, what enforcing would have answered (rate limited, blocked, store
+ *                         unavailable) for this request that is forwarded as allowed; {@code null} otherwise
  */
 public record Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
-                       long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope) {
+                       long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope, long blockMillis,
+                       Outcome shadowOf) {
 
     /** A decision on the user's own limit. */
     public Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
                     long delayMillis, long abuseScore, boolean newlyBlocked) {
         this(outcome, limit, remaining, resetAfterMillis, retryAfterMillis, delayMillis, abuseScore, newlyBlocked,
                 Scope.USER);
+    }
+
+    public Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
+                    long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope) {
+        this(outcome, limit, remaining, resetAfterMillis, retryAfterMillis, delayMillis, abuseScore, newlyBlocked,
+                scope, 0, null);
     }
 
     public static Decision unmetered(long limit) {
@@ -34,5 +45,20 @@ public record Decision(Outcome outcome, long limit, long remaining, long resetAf
 
     public boolean allowed() {
         return outcome == Outcome.ALLOWED;
+    }
+
+    /**
+     * This decision as shadow mode forwards it: a refusal becomes an allowed answer with nothing remaining
+     * (what enforcing would have said kept in {@link #shadowOf}), and nothing is held, so the action's traffic
+     * is what it would be without a limit.
+     */
+    public Decision inShadow() {
+        return switch (outcome) {
+            case EXEMPT -> this;
+            case ALLOWED -> delayMillis == 0 ? this : new Decision(outcome, limit, remaining, resetAfterMillis, 0, 0,
+                    abuseScore, false, scope, 0, null);
+            case RATE_LIMITED, BLOCKED, STORE_UNAVAILABLE -> new Decision(Outcome.ALLOWED, limit, 0,
+                    resetAfterMillis, 0, 0, abuseScore, false, scope, 0, outcome);
+        };
     }
 }

@@ -20,8 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The stores a decision passes through, in their one order:
- * observed (metrics, audit) → known blocks → fail-over (breaker) → the shared store, or observed → the local
- * store when there is no shared one. The chain owns what the parts need to run: the warm-up of the shared
+ * observed (metrics, audit) → shadow mode → overrides → known blocks → fail-over (breaker) → the shared store,
+ * or observed → shadow mode → overrides → the local store when there is no shared one. The chain owns what the parts need to run: the warm-up of the shared
  * store, the copy of the active blocks (loaded at start, kept current from the shared store's news, reloaded
  * every {@code resync} and after an outage, when the blocks decided locally meanwhile are written back) and the
  * breaker's listener; {@link #close()} ends them.
@@ -47,7 +47,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
                     new FailoverDecisionStore(builder.shared, builder.local, builder.breaker, builder.meters),
                     known, builder.policies, builder.clock);
         }
-        deciding = builder.overrides.apply(deciding);
+        deciding = new ShadowDecisionStore(builder.overrides.apply(deciding));
         this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock,
                 builder.listener);
         if (builder.shared != null) {

@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts every decision by action and outcome, and hands each violation to the audit trail (and a new
- * block to the alerts). Sits around the store that decides; adds nothing to the allowed path but a counter.
+ * Counts every decision by action, outcome (in shadow mode, what enforcing would have answered) and mode, and
+ * hands each violation to the audit trail (and a new block to the alerts), each shadow refusal to its log.
+ * Sits around the store that decides; adds nothing to the allowed path but a counter.
  */
 public final class ObservedDecisionStore implements DecisionStore {
 
@@ -56,13 +57,19 @@ public final class ObservedDecisionStore implements DecisionStore {
     }
 
     private void observe(String userId, Action action, Decision decision) {
-        String outcome = decision.outcome().name().toLowerCase(Locale.ROOT);
-        counters.computeIfAbsent(action.name() + '|' + outcome, key -> Counter.builder("abuseguard.decisions")
-                .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
+        Outcome decided = decision.shadowOf() != null ? decision.shadowOf() : decision.outcome();
+        String outcome = decided.name().toLowerCase(Locale.ROOT);
+        String shadow = Boolean.toString(action.policy().shadow());
+        counters.computeIfAbsent(action.name() + '|' + outcome + '|' + shadow, key -> Counter
+                .builder("abuseguard.decisions").description("Decisions by action and outcome; shadow: not enforced")
+                .tag("action", action.name()).tag("outcome", outcome).tag("shadow", shadow)
                 .register(meters)).increment();
         listener.decided(userId, action, decision);
-        if (decision.outcome() == Outcome.RATE_LIMITED) {
-            long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), policies.rules());
+        if (decision.shadowOf() != null) {
+            events.shadowViolation(userId, action.name(), outcome, decision.abuseScore());
+        } else if (decision.outcome() == Outcome.RATE_LIMITED) {
+            long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), decision.blockMillis(),
+                    policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
         }
     }

@@ -50,7 +50,7 @@ final class AbuseGuardFilter implements GatewayFilter {
         return switch (decision.outcome()) {
             case ALLOWED -> {
                 headers.allowed(exchange.getResponse().getHeaders(), action, decision);
-                if (action.policy().spendOn() == SpendOn.FAILURE) {
+                if (action.policy().spendOn() == SpendOn.FAILURE && decision.shadowOf() == null) { // nothing spent
                     giveBackUnlessTheBackendFails(exchange, userId, action);
                 }
                 yield decision.delayMillis() > 0

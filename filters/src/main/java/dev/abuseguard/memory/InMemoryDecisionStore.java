@@ -73,7 +73,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         users.asMap().compute(userId, (id, state) -> {
             UserState user = state == null ? new UserState() : state;
             result[0] = user.decide(action, clock.millis(), rules.get(), spend);
-            if (result[0].outcome() != Outcome.ALLOWED) {
+            if (result[0].outcome() != Outcome.ALLOWED && !action.policy().shadow()) {
                 tracked.add(id);
             }
             return user;
@@ -116,7 +116,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
         users.asMap().compute(userId, (id, state) -> {
             UserState user = state == null ? new UserState() : state;
             AbuseRecord a = user.abuse;
-            user.abuse = new AbuseRecord(a.score(), blockedUntil, a.totalViolations(), a.history());
+            user.abuse = a.withBlockedUntil(blockedUntil);
             user.abuseKeptUntil = Math.max(user.abuseKeptUntil, keepUntil);
             user.keepUntil = Math.max(user.keepUntil, user.abuseKeptUntil);
             score[0] = a.score();

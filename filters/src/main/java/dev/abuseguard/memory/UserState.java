@@ -7,6 +7,7 @@ import dev.abuseguard.abuse.UserStanding;
 import dev.abuseguard.abuse.Violation;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.strategy.RateLimitStrategy;
@@ -28,7 +29,7 @@ final class UserState {
         List<Violation> history = a.history();
         Violation last = history.isEmpty() ? null : history.get(history.size() - 1);
         return AbuseScoring.standing(id, a.score(), a.blockedUntil(), a.totalViolations(),
-                last == null ? "" : last.action(), last == null ? 0 : last.atMillis(), now, rules);
+                last == null ? "" : last.action(), last == null ? 0 : last.atMillis(), a.blocks(), now, rules);
     }
 
     Decision decide(Action action, long now, ScoringRules rules, Spend spend) {
@@ -63,11 +64,16 @@ final class UserState {
             }
             decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
                     verdict.resetAfterMillis(), 0, verdict.delayMillis(), standing.score(), false);
+        } else if (action.policy().shadow()) { // reported as Redis reports it: no score, no block
+            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
+                    verdict.retryAfterMillis(), 0, standing.score(), false);
         } else {
             abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
             abuseKeptUntil = now + rules.keepMillis(abuse.blockedUntil(), now);
+            boolean newlyBlocked = abuse.blockedAt(now);
             decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
-                    verdict.retryAfterMillis(), 0, abuse.score(), abuse.blockedAt(now));
+                    verdict.retryAfterMillis(), 0, abuse.score(), newlyBlocked, Scope.USER,
+                    newlyBlocked ? Math.max(0, abuse.blockedUntil() - now) : 0, null);
         }
         strategyStates.values().removeIf(e -> e.expiresAt <= now);
         keepUntil = abuseKeptUntil;

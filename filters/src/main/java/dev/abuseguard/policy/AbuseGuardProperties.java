@@ -3,6 +3,7 @@ package dev.abuseguard.policy;
 import dev.abuseguard.abuse.ScoringRules;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,7 +20,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. */
+/**
+ * Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. {@code shadow}: every
+ * action in shadow mode (see {@link ActionPolicy}).
+ */
 @Validated
 @ConfigurationProperties("abuse-guard")
 public record AbuseGuardProperties(
@@ -35,7 +39,8 @@ public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Admin admin,
         @DefaultValue @Valid @NotNull DiscordProperties discord,
         @DefaultValue @Valid @NotNull Headers headers,
-        @DefaultValue @Valid @NotNull Trends trends) {
+        @DefaultValue @Valid @NotNull Trends trends,
+        @DefaultValue("false") boolean shadow) {
 
     public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
 
@@ -92,7 +97,11 @@ public record AbuseGuardProperties(
         }
     }
 
-    /** Abuse scoring, as in the seed. */
+    /**
+     * Abuse scoring, as in the seed. Growing bans: with {@code block-duration-factor} above 1 each new automatic
+     * block of a user while their record is kept lasts that many times as long as the one before, at most
+     * {@code max-block-duration}.
+     */
     public record Abuse(
             @DefaultValue("10") @Positive long points,
             @DefaultValue("0.5") @DecimalMin("0") double repeatMultiplier,
@@ -104,7 +113,17 @@ public record AbuseGuardProperties(
             @DefaultValue("30d") @NotNull Duration retention,
             @DefaultValue("365d") @NotNull Duration blockRetention,
             @DefaultValue("100") @Min(1) @Max(10_000) int historySize,
-            @DefaultValue @Valid @NotNull Decay decay) {
+            @DefaultValue @Valid @NotNull Decay decay,
+            @DefaultValue("1") @DecimalMin("1") @DecimalMax("100") double blockDurationFactor,
+            @DefaultValue("30d") @NotNull Duration maxBlockDuration) {
+
+        @AssertTrue(message = "max-block-duration must be at least 1ms and at most 3650d, and with a "
+                + "block-duration-factor above 1 not shorter than block-duration")
+        public boolean isMaxBlockDurationUsable() {
+            return maxBlockDuration == null || blockDuration == null
+                    || (maxBlockDuration.toMillis() >= 1 && maxBlockDuration.toMillis() <= ScoringRules.MAX_BLOCK_MILLIS
+                    && (blockDurationFactor <= 1 || maxBlockDuration.compareTo(blockDuration) >= 0));
+        }
 
         @AssertTrue(message = "repeat-window, retention and block-retention must be at least 1ms, block-duration "
                 + "not negative")
@@ -117,7 +136,8 @@ public record AbuseGuardProperties(
         public ScoringRules rules() {
             return new ScoringRules(points, Math.round(repeatMultiplier * 100), repeatWindow.toMillis(),
                     blockThreshold, blockDuration.toMillis(), retention.toMillis(), historySize,
-                    decay.halfLife().toMillis(), blockRetention.toMillis());
+                    decay.halfLife().toMillis(), blockRetention.toMillis(), Math.round(blockDurationFactor * 100),
+                    maxBlockDuration.toMillis());
         }
     }
 

@@ -12,8 +12,13 @@ public final class ActionPolicies {
     private final Map<String, Action> byName;
 
     public ActionPolicies(Map<String, ActionPolicy> policies) {
-        this.byName = Map.copyOf(policies.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> new Action(e.getKey(), e.getValue()))));
+        this(policies, false);
+    }
+
+    /** @param shadowAll {@code abuse-guard.shadow}: every action in shadow mode, whatever its own setting */
+    public ActionPolicies(Map<String, ActionPolicy> policies, boolean shadowAll) {
+        this.byName = Map.copyOf(policies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new Action(e.getKey(), shadowAll ? e.getValue().withShadow(true) : e.getValue()))));
     }
 
     public Optional<Action> find(String name) {

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
  * @param failureStatuses with {@code spend-on: failure}: the backend statuses that spend quota
+ * @param shadow          shadow mode: decided and spent as if enforced, but always forwarded; a refusal is
+ *                        counted and logged, never scored
  */
 public record ActionPolicy(
         @Positive long limit,
@@ -23,7 +25,8 @@ public record ActionPolicy(
         @DefaultValue("local") @NotNull StoreFailureMode onStoreFailure,
         @DefaultValue("2s") @NotNull Duration maxDelay,
         @DefaultValue("request") @NotNull SpendOn spendOn,
-        @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses) {
+        @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses,
+        @DefaultValue("false") boolean shadow) {
 
     public ActionPolicy {
         failureStatuses = failureStatuses == null ? List.of() : List.copyOf(failureStatuses);
@@ -32,7 +35,7 @@ public record ActionPolicy(
     /** Shorthand for tests and code: spend on every request, decide locally when the store is down. */
     public static ActionPolicy of(long limit, Duration window, StrategyType strategy) {
         return new ActionPolicy(limit, window, strategy, StoreFailureMode.LOCAL, Duration.ofSeconds(2),
-                SpendOn.REQUEST, List.of(401, 403));
+                SpendOn.REQUEST, List.of(401, 403), false);
     }
 
     @AssertTrue(message = "window must be at least 1ms and limit x window (ms) below 2^50")
@@ -53,7 +56,13 @@ public record ActionPolicy(
 
     /** The same limit with another {@code on-store-failure}: for routes that must never fail closed. */
     public ActionPolicy withOnStoreFailure(StoreFailureMode mode) {
-        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses);
+        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses, shadow);
+    }
+
+    /** The same limit in shadow mode or enforced. */
+    public ActionPolicy withShadow(boolean inShadow) {
+        return inShadow == shadow ? this
+                : new ActionPolicy(limit, window, strategy, onStoreFailure, maxDelay, spendOn, failureStatuses, inShadow);
     }
 
     public Quota quota() {

@@ -13,7 +13,8 @@ public final class LivePolicies {
     public record Snapshot(AbuseGuardProperties properties, ActionPolicies actions, ScoringRules rules) {
 
         public static Snapshot of(AbuseGuardProperties properties) {
-            return new Snapshot(properties, new ActionPolicies(properties.actions()), properties.abuse().rules());
+            return new Snapshot(properties, new ActionPolicies(properties.actions(), properties.shadow()),
+                    properties.abuse().rules());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.abuseguard.redis;
 import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.decision.SharedDecisionStore;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.lettuce.LettuceConnection;
@@ -121,7 +122,10 @@ public final class RedisDecisionStore implements SharedDecisionStore {
                 spend.name().toLowerCase(Locale.ROOT),
                 Long.toString(rules.halfLifeMillis()),
                 Long.toString(rules.blockRetentionMillis()),
-                tiers};
+                tiers,
+                action.policy().shadow() ? "1" : "0",
+                Long.toString(rules.blockFactorPercent()),
+                Long.toString(rules.maxBlockMillis())};
     }
 
     @Override
@@ -139,7 +143,8 @@ public final class RedisDecisionStore implements SharedDecisionStore {
             default -> throw new IllegalStateException("unexpected script reply " + reply);
         };
         return new Decision(outcome, number(reply, 7), number(reply, 1), number(reply, 2), number(reply, 3),
-                number(reply, 4), number(reply, 5), number(reply, 6) == 1);
+                number(reply, 4), number(reply, 5), number(reply, 6) == 1, Scope.USER,
+                reply.size() > 8 ? number(reply, 8) : 0, null);
     }
 
     private static long number(List<Object> reply, int index) {

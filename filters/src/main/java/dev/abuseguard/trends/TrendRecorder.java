@@ -35,7 +35,8 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
         long minute = clock.millis() / 60_000;
         counts.computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
                 .computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()))
-                .incrementAndGet(TrendColumn.of(decision.outcome()).ordinal());
+                .incrementAndGet((decision.shadowOf() != null ? TrendColumn.SHADOW : TrendColumn.of(decision.outcome()))
+                        .ordinal());
         if (decision.outcome() == Outcome.RATE_LIMITED) {
             Map<String, LongAdder> users = offenders.computeIfAbsent(minute, m -> new ConcurrentHashMap<>());
             LongAdder violations = users.get(userId);

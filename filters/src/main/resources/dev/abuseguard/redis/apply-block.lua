@@ -3,10 +3,10 @@
 --       4 how long the record is kept (ms). Returns 1 when written, 0 when Redis knew a longer block.
 -- includes: abuse-record.lua
 local stored = redis.call('GET', KEYS[1])
-local score, blocked_until, violations, last_at, last_action = read_abuse(stored)
+local score, blocked_until, violations, last_at, last_action, blocks = read_abuse(stored)
 local wanted, now = tonumber(ARGV[1]), tonumber(ARGV[3])
 if blocked_until < 0 or (wanted >= 0 and blocked_until >= wanted) then return 0 end
 if not stored then last_at = now end
-redis.call('SET', KEYS[1], format_abuse(math.max(score, tonumber(ARGV[2])), wanted, violations, last_at, last_action),
+redis.call('SET', KEYS[1], format_abuse(math.max(score, tonumber(ARGV[2])), wanted, violations, last_at, last_action, blocks),
   'PX', ARGV[4])
 return 1

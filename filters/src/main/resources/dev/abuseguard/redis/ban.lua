@@ -5,12 +5,12 @@
 -- includes: server-time.lua, abuse-record.lua
 local now = tonumber(ARGV[3]) or server_now_ms()
 local duration, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
-local score, _, violations, last_at, last_action = read_abuse(redis.call('GET', KEYS[1]))
+local score, _, violations, last_at, last_action, blocks = read_abuse(redis.call('GET', KEYS[1]))
 local blocked_until = -2
 local ttl = math.max(retention, tonumber(ARGV[4]))
 if duration > 0 then
   blocked_until = now + duration
   ttl = math.max(retention, duration)
 end
-redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, last_at, last_action), 'PX', ttl)
+redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, last_at, last_action, blocks), 'PX', ttl)
 return {score, blocked_until}

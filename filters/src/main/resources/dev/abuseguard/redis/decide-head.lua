@@ -2,7 +2,7 @@
 -- and answers at once for a blocked user. Followed by the strategy's script, then decide-tail.lua.
 -- includes: server-time.lua, abuse-record.lua
 -- defines for the strategy and the tail: limit, window, max_delay, now, mode, ceil_div(a, b),
---   stored ({abuse record, strategy state}), score, blocked_until, violations, block_retention
+--   stored ({abuse record, strategy state}), score, blocked_until, violations, blocks, block_retention
 --
 -- KEYS: 1 abuse record, 2 strategy state, 3 violation history, 4 the operator's overrides (hash: 'exempt' =
 --       until ms or -1, 'tier' = name, 'l:<action>' = 'limit:window ms'); all share the hash tag {u:<id>}
@@ -12,9 +12,11 @@
 --       (give back one request spent before the backend answered: spend-on failure, the answer did not
 --       count), 14 score half-life ms (0 = scores do not decay), 15 retention ms of bans and blocks until
 --       lifted (renewed whenever Redis answers for the blocked user), 16 the action's tier limits,
---       ',<tier>=<limit>:<window ms>,...,' ('' = none)
+--       ',<tier>=<limit>:<window ms>,...,' ('' = none), 17 '1' in shadow mode (a refusal is only reported:
+--       never scored, never a block), 18 growing bans: block factor % (100 = off), 19 longest block ms
 -- Returns {outcome (0 allowed, 1 rate limited, 2 blocked, 3 exempt), remaining, reset after ms, retry after ms
---          (-1: until lifted), delay ms, score, newly blocked (0/1), the user's limit}
+--          (-1: until lifted), delay ms, score, newly blocked (0/1), the user's limit, and when newly blocked
+--          the new block's length in ms (0: until lifted)}
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_delay = tonumber(ARGV[3])
@@ -47,7 +49,7 @@ end
 
 -- MGET answers nil for a key that holds no string (the sliding window's sorted set)
 local stored = redis.call('MGET', KEYS[1], KEYS[2])
-local score, blocked_until, violations, last_at = read_abuse(stored[1])
+local score, blocked_until, violations, last_at, _, blocks = read_abuse(stored[1])
 if stored[1] then
   local half_life = tonumber(ARGV[14])
   if half_life > 0 and score > 0 then -- twin of AbuseScoring.decayed

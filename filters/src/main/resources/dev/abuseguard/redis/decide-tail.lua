@@ -1,7 +1,7 @@
 -- Tail of every decision script: runs the strategy and, on a violation, scores it
 -- (twin of AbuseScoring.recordViolation). Only the violation path writes the abuse keys.
 -- includes: abuse-record.lua
--- uses from decide-head.lua: now, mode, stored, score, blocked_until, violations, block_retention;
+-- uses from decide-head.lua: now, mode, stored, score, blocked_until, violations, blocks, block_retention;
 --   from the strategy: decide(raw), refund(raw)
 if mode == 'refund' then
   local left, reset = refund(stored[2])
@@ -11,6 +11,22 @@ local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
   return {0, remaining, reset_after, 0, delay, score, 0, limit}
 end
+if ARGV[17] == '1' then -- shadow mode: the gateway forwards and counts it; no score, no block
+  return {1, 0, reset_after, retry_after, 0, score, 0, limit}
+end
+
+-- the n-th block lasts base * (percent/100)^(n-1), at most cap (twin of AbuseScoring.blockDurationMillis)
+local function block_length(base, n, percent, cap)
+  if base == 0 or percent <= 100 then return base end
+  local length = math.min(base, cap)
+  for _ = 2, n do
+    if length >= cap then break end
+    local grown = math.floor(length * percent / 100)
+    if grown <= length then break end
+    length = math.min(grown, cap)
+  end
+  return length
+end
 
 local points, percent, repeat_window = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local threshold, block_duration = tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -19,10 +35,12 @@ local retention, history_size, action = tonumber(ARGV[10]), tonumber(ARGV[11]), 
 local recent = redis.call('ZCOUNT', KEYS[3], '(' .. string.format('%d', now - repeat_window), '+inf')
 score = score + math.floor(points * (100 + percent * recent) / 100)
 violations = violations + 1
-local newly_blocked = 0
-if score >= threshold then
+local newly_blocked, block_ms = 0, 0
+if score >= threshold then -- a blocked user never gets here: this is a new block
   newly_blocked = 1
-  if block_duration > 0 then blocked_until = now + block_duration else blocked_until = -1 end
+  blocks = blocks + 1
+  block_ms = block_length(block_duration, blocks, tonumber(ARGV[18]), tonumber(ARGV[19]))
+  if block_ms > 0 then blocked_until = now + block_ms else blocked_until = -1 end
 end
 redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
@@ -33,5 +51,5 @@ if blocked_until < 0 then
 elseif blocked_until > now then
   ttl = math.max(retention, blocked_until - now)
 end
-redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action), 'PX', ttl)
-return {1, 0, reset_after, retry_after, 0, score, newly_blocked, limit}
+redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action, blocks), 'PX', ttl)
+return {1, 0, reset_after, retry_after, 0, score, newly_blocked, limit, block_ms}

@@ -3,6 +3,6 @@
 -- includes: abuse-record.lua
 local stored = redis.call('GET', KEYS[1])
 if not stored then return -1 end
-local score, _, violations, last_at, last_action = read_abuse(stored)
-redis.call('SET', KEYS[1], format_abuse(score, 0, violations, last_at, last_action), 'KEEPTTL')
+local score, _, violations, last_at, last_action, blocks = read_abuse(stored)
+redis.call('SET', KEYS[1], format_abuse(score, 0, violations, last_at, last_action, blocks), 'KEEPTTL')
 return score

@@ -248,10 +248,10 @@ class DecisionChainTest {
         decide(chain, "bob");
         decide(chain, "bob");
 
-        assertThat(meters.counter("abuseguard.decisions", "action", "trade", "outcome", "allowed").count())
-                .isEqualTo(2);
-        assertThat(meters.counter("abuseguard.decisions", "action", "trade", "outcome", "rate_limited").count())
-                .isEqualTo(1);
+        assertThat(meters.counter("abuseguard.decisions", "action", "trade", "outcome", "allowed", "shadow", "false")
+                .count()).isEqualTo(2);
+        assertThat(meters.counter("abuseguard.decisions", "action", "trade", "outcome", "rate_limited",
+                "shadow", "false").count()).isEqualTo(1);
         assertThat(chain.status().store()).isEqualTo("memory");
     }
 }

@@ -3,14 +3,20 @@ package dev.abuseguard.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.abuseguard.abuse.ScoringRules;
+import dev.abuseguard.overrides.OverridesProperties;
+import dev.abuseguard.overrides.Tiers;
+import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicy;
 import dev.abuseguard.policy.SpendOn;
 import dev.abuseguard.policy.StoreFailureMode;
+import dev.abuseguard.strategy.Quota;
 import dev.abuseguard.strategy.StrategyType;
 import dev.abuseguard.testsupport.ManualClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +34,15 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     private DecisionStore store() {
         return store(ScoringRules.defaults());
     }
+
+    /**
+     * A store and the operator's overrides it decides by: Redis reads them in the decision script, the single
+     * instance through the overriding link in front of its memory.
+     */
+    public record Overridden(DecisionStore store, UserOverrides overrides) {
+    }
+
+    protected abstract Overridden overridden(ScoringRules rules, Tiers tiers);
 
     private static Decision allowed(long limit, long remaining, long resetAfter, long delay, long score) {
         return new Decision(Outcome.ALLOWED, limit, remaining, resetAfter, 0, delay, score, false);
@@ -112,7 +127,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     void leakyBucketHoldsRequestsForTheirTurnAndRefusesTurnsBeyondMaxDelay() {
         DecisionStore store = store();
         Action shaped = new Action("shaped", new ActionPolicy(4, Duration.ofSeconds(4), StrategyType.LEAKY_BUCKET,
-                StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.REQUEST, List.of(401)));
+                StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.REQUEST, List.of(401), false));
 
         assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 2, 1_000, 0, 0));
         assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 1, 2_000, 1_000, 0));
@@ -128,7 +143,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     void leakyBucketQueueHoldsLimitPlacesWhenMaxDelayAllowsIt() {
         DecisionStore store = store();
         Action queue = new Action("queue", new ActionPolicy(3, Duration.ofSeconds(3), StrategyType.LEAKY_BUCKET,
-                StoreFailureMode.LOCAL, Duration.ofSeconds(10), SpendOn.REQUEST, List.of(401)));
+                StoreFailureMode.LOCAL, Duration.ofSeconds(10), SpendOn.REQUEST, List.of(401), false));
 
         assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(0);
         assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(1_000);
@@ -180,7 +195,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         DecisionStore store = store();
         Action failedLogin = new Action("failed_login", new ActionPolicy(3, Duration.ofMinutes(15),
                 StrategyType.FIXED_WINDOW, StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.FAILURE,
-                List.of(401, 403)));
+                List.of(401, 403), false));
 
         for (int i = 0; i < 10; i++) { // successful logins one after another: each spends, and is given back
             assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 0));
@@ -256,5 +271,116 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         assertThat(decide(store, "peggy", daily).abuseScore()).isEqualTo(20);
         clock.advance(Duration.ofMinutes(30));
         assertThat(decide(store, "peggy", daily).abuseScore()).isEqualTo(35);
+    }
+
+    @Test
+    void anExemptUserSpendsNothingIsNeverScoredAndPaysAgainWhenTheExemptionEnds() {
+        Overridden overridden = overridden(ScoringRules.defaults(), Tiers.none());
+        Action tiny = action("tiny", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        overridden.overrides().exempt("vip", "conformance", Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(decide(overridden.store(), "vip", tiny)).isEqualTo(Decision.exempt(1));
+        }
+        clock.advance(Duration.ofMinutes(1)); // the exemption has ended: the whole quota is there, no score
+        assertThat(decide(overridden.store(), "vip", tiny)).isEqualTo(allowed(1, 0, 3_600_000, 0, 0));
+        assertThat(decide(overridden.store(), "vip", tiny)).isEqualTo(limited(1, 3_600_000, 3_600_000, 10, false));
+    }
+
+    @Test
+    void anOwnLimitWinsOverTheTierAndTheTierOverTheAction() {
+        Tiers tiers = new Tiers(Map.of("premium", Map.of("tiny", new OverridesProperties.TierLimit(3,
+                Duration.ofHours(1)))), Set.of("tiny"));
+        Overridden overridden = overridden(ScoringRules.defaults(), tiers);
+        DecisionStore store = overridden.store();
+        UserOverrides overrides = overridden.overrides();
+        Action tiny = action("tiny", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        overrides.tier("gold", "premium").block(Duration.ofSeconds(5));
+        overrides.tier("own", "premium").block(Duration.ofSeconds(5));
+        overrides.limit("own", "tiny", new Quota(2, 3_600_000, 0)).block(Duration.ofSeconds(5));
+
+        assertThat(decide(store, "plain", tiny)).isEqualTo(allowed(1, 0, 3_600_000, 0, 0));
+        assertThat(decide(store, "gold", tiny)).isEqualTo(allowed(3, 2, 1_200_000, 0, 0));
+        assertThat(decide(store, "own", tiny)).isEqualTo(allowed(2, 1, 1_800_000, 0, 0));
+        assertThat(decide(store, "own", tiny)).isEqualTo(allowed(2, 0, 3_600_000, 0, 0));
+        assertThat(decide(store, "own", tiny)).isEqualTo(limited(2, 3_600_000, 1_800_000, 10, false));
+
+        overrides.clearLimit("own", "tiny").block(Duration.ofSeconds(5));
+        assertThat(decide(store, "own", tiny).limit()).as("back to the tier's").isEqualTo(3);
+        overrides.clearTier("gold").block(Duration.ofSeconds(5));
+        assertThat(decide(store, "gold", tiny).limit()).as("back to the action's").isEqualTo(1);
+    }
+
+    @Test
+    void aShadowActionSpendsAsIfEnforcedIsForwardedAndNeverScoresOrBlocks() {
+        DecisionStore store = new ShadowDecisionStore(store());
+        Action shadow = new Action("trial", ActionPolicy.of(2, Duration.ofHours(1), StrategyType.TOKEN_BUCKET)
+                .withShadow(true));
+        Action enforced = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+
+        assertThat(decide(store, "sam", shadow)).isEqualTo(allowed(2, 1, 1_800_000, 0, 0));
+        assertThat(decide(store, "sam", shadow)).isEqualTo(allowed(2, 0, 3_600_000, 0, 0));
+        Decision forwarded = new Decision(Outcome.ALLOWED, 2, 0, 3_600_000, 0, 0, 0, false, Scope.USER, 0,
+                Outcome.RATE_LIMITED);
+        for (int i = 0; i < 10; i++) { // ten would-be violations: enforced, the fifth would have blocked
+            assertThat(decide(store, "sam", shadow)).isEqualTo(forwarded);
+        }
+        clock.advanceMillis(1_800_000); // spent as if enforced: one token back after half an hour, not more
+        assertThat(decide(store, "sam", shadow)).isEqualTo(allowed(2, 0, 3_600_000, 0, 0));
+
+        decide(store, "sam", enforced);
+        assertThat(decide(store, "sam", enforced)).as("no violation was recorded before")
+                .isEqualTo(limited(1, 3_600_000, 3_600_000, 10, false));
+        for (int i = 0; i < 4; i++) {
+            decide(store, "sam", enforced);
+        }
+        assertThat(decide(store, "sam", shadow)).as("a block from an enforced action is only counted there")
+                .isEqualTo(new Decision(Outcome.ALLOWED, 2, 0, 0, 0, 0, 100, false, Scope.USER, 0, Outcome.BLOCKED));
+        assertThat(decide(store, "sam", enforced).outcome()).isEqualTo(Outcome.BLOCKED);
+    }
+
+    @Test
+    void growingBansLastTheBlockDurationTimesTheFactorForEachEarlierBlockAtMostTheLongest() {
+        DecisionStore store = store(ScoringRules.defaults().withBlockDuration(600_000)
+                .withGrowingBlocks(200, 1_500_000));
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        Action api = action("api_call", 100, Duration.ofMinutes(1), StrategyType.TOKEN_BUCKET);
+        decide(store, "greg", payment);
+        Decision first = null;
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            first = decide(store, "greg", payment);
+        }
+        assertThat(first.newlyBlocked()).isTrue();
+        assertThat(first.blockMillis()).isEqualTo(600_000);
+        assertThat(decide(store, "greg", api).retryAfterMillis()).isEqualTo(600_000);
+
+        long[] expected = {1_200_000, 1_500_000, 1_500_000}; // 10 min x 2, x 4 capped at 25 min, and so on
+        for (long length : expected) {
+            clock.advanceMillis(decide(store, "greg", api).retryAfterMillis()); // the block ends by itself
+            assertThat(decide(store, "greg", api).outcome()).isEqualTo(Outcome.ALLOWED);
+            Decision again = decide(store, "greg", payment); // one violation: the score is past the threshold
+            assertThat(again.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+            assertThat(again.newlyBlocked()).isTrue();
+            assertThat(again.blockMillis()).isEqualTo(length);
+            assertThat(decide(store, "greg", api)).isEqualTo(new Decision(Outcome.BLOCKED, 100, 0, 0, length, 0,
+                    again.abuseScore(), false));
+        }
+    }
+
+    @Test
+    void withoutAFactorEveryBlockLastsTheBlockDuration() {
+        DecisionStore store = store(ScoringRules.defaults().withBlockDuration(600_000));
+        Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
+        decide(store, "hugo", payment);
+        List<Long> lengths = new java.util.ArrayList<>();
+        for (int request = 0; request < 8; request++) { // five to the first block, then one for each next
+            Decision decision = decide(store, "hugo", payment);
+            if (decision.newlyBlocked()) {
+                lengths.add(decision.blockMillis());
+                clock.advance(Duration.ofMinutes(10));
+            }
+        }
+        assertThat(lengths).containsExactly(600_000L, 600_000L, 600_000L);
     }
 }

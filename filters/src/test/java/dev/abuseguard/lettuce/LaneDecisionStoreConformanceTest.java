@@ -8,6 +8,8 @@ import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.DecisionStoreConformance;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
+import dev.abuseguard.overrides.RedisUserOverrides;
+import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.redis.RedisDecisionStore;
 import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisServer;
@@ -18,6 +20,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +80,18 @@ class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
     protected DecisionStore store(ScoringRules rules) {
         LettuceConnection connection = connections.lanes(redis, loops);
         assertThat(connection.laneCount()).isEqualTo(loops.size());
-        RedisDecisionStore store = new RedisDecisionStore(connection, () -> rules, clock::millis);
+        return onServerLoops(new RedisDecisionStore(connection, () -> rules, clock::millis));
+    }
+
+    @Override
+    protected Overridden overridden(ScoringRules rules, Tiers tiers) {
+        LettuceConnection connection = connections.lanes(redis, loops);
+        return new Overridden(onServerLoops(new RedisDecisionStore(connection, () -> rules, clock::millis,
+                tiers::scriptArgument)), new RedisUserOverrides(connection, clock, Duration.ofDays(1)));
+    }
+
+    /** Each decision asked for on the next server event loop, as the gateway's filters ask. */
+    private DecisionStore onServerLoops(RedisDecisionStore store) {
         return new DecisionStore() {
             private int next;
 

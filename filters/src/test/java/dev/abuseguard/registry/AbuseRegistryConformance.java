@@ -246,4 +246,43 @@ public abstract class AbuseRegistryConformance {
         assertThat(users(fixture)).extracting(UserStanding::blocked).containsExactly(false);
         assertThat(stats(fixture).blocked()).isZero();
     }
+
+    @Test
+    void theUsersViewCountsTheAutomaticBlocksAnUnbanKeepsThemAndAResetForgetsThem() {
+        LivePolicies policies = policies(Map.of("abuse.block-duration", "10m", "abuse.block-duration-factor", "2",
+                "abuse.max-block-duration", "1h"));
+        Fixture fixture = fixture(policies);
+        violate(fixture, policies, "greg", 5);
+        assertThat(user(fixture, "greg").standing().blocks()).isEqualTo(1);
+        assertThat(user(fixture, "greg").standing().blockedUntil()).isEqualTo(clock.millis() + 600_000);
+
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(decide(fixture, "greg", action(policies, "pack_create")).newlyBlocked()).isTrue();
+        UserStanding second = user(fixture, "greg").standing();
+        assertThat(second.blocks()).isEqualTo(2);
+        assertThat(second.blockedUntil()).isEqualTo(clock.millis() + 1_200_000);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(users(fixture)).extracting(UserStanding::blocks)
+                .containsExactly(2L));
+
+        fixture.registry().unban("greg").block(WAIT);
+        assertThat(user(fixture, "greg").standing().blocks()).as("an unban lifts the block, not the count")
+                .isEqualTo(2);
+        fixture.reset("greg");
+        assertThat(user(fixture, "greg")).isNull();
+    }
+
+    @Test
+    void aShadowActionLeavesNothingForTheAdminsViews() {
+        LivePolicies policies = policies(Map.of("actions.pack_create.shadow", "true"));
+        Fixture fixture = fixture(policies);
+        decide(fixture, "sam", action(policies, "pack_create"));
+        for (int i = 0; i < 10; i++) { // forwarded, though enforcing would have refused them
+            assertThat(decide(fixture, "sam", action(policies, "pack_create")).shadowOf())
+                    .isEqualTo(Outcome.RATE_LIMITED);
+        }
+
+        assertThat(user(fixture, "sam")).isNull();
+        assertThat(users(fixture)).isEmpty();
+        assertThat(stats(fixture).totalViolations()).isZero();
+    }
 }

@@ -55,6 +55,11 @@ public final class RedisMonitor implements AutoCloseable {
         return lines.stream().filter(line -> line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
     }
 
+    /** Every line as MONITOR wrote it, for a test that picks out one user's commands by the keys they name. */
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
     private static String commandName(String line) {
         int start = line.indexOf("] \"") + 3;
         return line.substring(start, line.indexOf('"', start)).toUpperCase();

@@ -223,12 +223,12 @@ class AdminApiEndToEndTest {
         blockByViolations("mallory-metrics");
 
         String after = prometheus();
-        assertThat(count(after, "abuseguard_decisions_total{action=\"tiny\",outcome=\"allowed\"}")
-                - count(before, "abuseguard_decisions_total{action=\"tiny\",outcome=\"allowed\"}")).isEqualTo(1);
-        assertThat(count(after, "abuseguard_decisions_total{action=\"tiny\",outcome=\"rate_limited\"}")
-                - count(before, "abuseguard_decisions_total{action=\"tiny\",outcome=\"rate_limited\"}")).isEqualTo(5);
-        assertThat(count(after, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"blocked\"}")
-                - count(before, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"blocked\"}")).isEqualTo(1);
+        String tinyAllowed = "abuseguard_decisions_total{action=\"tiny\",outcome=\"allowed\",shadow=\"false\"}";
+        String tinyLimited = "abuseguard_decisions_total{action=\"tiny\",outcome=\"rate_limited\",shadow=\"false\"}";
+        String packBlocked = "abuseguard_decisions_total{action=\"pack_create\",outcome=\"blocked\",shadow=\"false\"}";
+        assertThat(count(after, tinyAllowed) - count(before, tinyAllowed)).isEqualTo(1);
+        assertThat(count(after, tinyLimited) - count(before, tinyLimited)).isEqualTo(5);
+        assertThat(count(after, packBlocked) - count(before, packBlocked)).isEqualTo(1);
         assertThat(count(after, "abuseguard_redis_latency_seconds_count")).isGreaterThanOrEqualTo(7);
         assertThat(count(after, "abuseguard_redis_breaker_state")).isZero();
         assertThat(count(after, "abuseguard_store_shared_deciding{store=\"redis\"}")).isEqualTo(1);
@@ -249,7 +249,8 @@ class AdminApiEndToEndTest {
         assertThat(sum(metrics, "http_server_requests_seconds_count") - timedBefore).isBetween(1.0, 2.0);
         assertThat(metrics).contains("uri=\"/admin/api/stats\"").doesNotContain("spring_cloud_gateway_requests")
                 .doesNotContain("http_client_requests_seconds_count{").doesNotContain("spring_security_");
-        assertThat(count(metrics, "abuseguard_decisions_total{action=\"pack_create\",outcome=\"allowed\"}"))
+        assertThat(count(metrics,
+                "abuseguard_decisions_total{action=\"pack_create\",outcome=\"allowed\",shadow=\"false\"}"))
                 .isGreaterThanOrEqualTo(3);
     }
 

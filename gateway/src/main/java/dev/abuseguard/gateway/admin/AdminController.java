@@ -53,9 +53,9 @@ class AdminController {
     record BanRequest(String duration, String reason) {
     }
 
-    /** A user and the last violations, newest first. */
+    /** A user and the last violations, newest first; {@code blocks}: automatic blocks while the record is kept. */
     record UserDetail(String userId, long score, boolean blocked, long blockedUntil, long violations,
-                      String lastAction, long lastViolationAt, List<HistoryEntry> history) {
+                      String lastAction, long lastViolationAt, long blocks, List<HistoryEntry> history) {
     }
 
     record HistoryEntry(String action, long at, long scoreAfter) {
@@ -155,7 +155,7 @@ class AdminController {
     private static UserDetail detail(UserHistory history) {
         UserStanding s = history.standing();
         return new UserDetail(s.userId(), s.score(), s.blocked(), s.blockedUntil(), s.violations(), s.lastAction(),
-                s.lastViolationAt(), history.violations().stream()
+                s.lastViolationAt(), s.blocks(), history.violations().stream()
                 .map(v -> new HistoryEntry(v.action(), v.atMillis(), v.scoreAfter())).toList());
     }
 }
