@@ -381,6 +381,6 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
                 clock.advance(Duration.ofMinutes(10));
             }
         }
-        assertThat(lengths).containsExactly(600_000L, 600_000L, 600_000L);
+        assertThat(lengths).containsExactly(600_000L, 600_000L, 600_000L, 600_000L);
     }
 }
