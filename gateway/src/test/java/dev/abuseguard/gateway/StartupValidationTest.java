@@ -47,4 +47,18 @@ class StartupValidationTest {
                 .hasStackTraceContaining("routes[id=packs]")
                 .hasStackTraceContaining("'pack_creat', which is not defined under abuse-guard.actions");
     }
+
+    @Test
+    void aBlockFactorBelowOneOrALongestBlockShorterThanTheBlockNamesTheField() {
+        String packCreate = "pack_create: { limit: 5, window: 1h, strategy: token-bucket }";
+        assertThatThrownBy(() -> GatewayApp.start(routes(packCreate, "AbuseGuard=pack_create"), NO_REDIS,
+                "--abuse-guard.abuse.block-duration-factor=0.5"))
+                .hasStackTraceContaining("on field 'abuse.blockDurationFactor': rejected value [0.5]");
+        assertThatThrownBy(() -> GatewayApp.start(routes(packCreate, "AbuseGuard=pack_create"), NO_REDIS,
+                "--abuse-guard.abuse.block-duration=1h", "--abuse-guard.abuse.block-duration-factor=2",
+                "--abuse-guard.abuse.max-block-duration=10m"))
+                .hasStackTraceContaining("abuse.maxBlockDurationUsable")
+                .hasStackTraceContaining("max-block-duration must be at least 1ms and at most 3650d, and with a "
+                        + "block-duration-factor above 1 not shorter than block-duration");
+    }
 }
