@@ -7,6 +7,6 @@ local score, blocked_until, violations, last_at, last_action, blocks = read_abus
 local wanted, now = tonumber(ARGV[1]), tonumber(ARGV[3])
 if blocked_until < 0 or (wanted >= 0 and blocked_until >= wanted) then return 0 end
 if not stored then last_at = now end
-redis.call('SET', KEYS[1], format_abuse(math.max(score, tonumber(ARGV[2])), wanted, violations, last_at, last_action, blocks),
-  'PX', ARGV[4])
+redis.call('SET', KEYS[1],
+  format_abuse(math.max(score, tonumber(ARGV[2])), wanted, violations, last_at, last_action, blocks), 'PX', ARGV[4])
 return 1
