@@ -47,12 +47,17 @@ class ShadowModeEndToEndTest {
                     uri: http://127.0.0.1:%1$d
                     predicates: [ "Path=/tiny/**" ]
                     filters: [ "AbuseGuard=tiny" ]
+                  - id: guess
+                    uri: http://127.0.0.1:%1$d
+                    predicates: [ "Path=/guess/**" ]
+                    filters: [ "AbuseGuard=guess" ]
                 abuse-guard:
                   shadow: %3$s
                   actions:
                     trial:   %2$s
                     preview: { limit: 2, window: 1h, strategy: token-bucket, shadow: true }
                     tiny:    { limit: 1, window: 1h, strategy: token-bucket }
+                    guess:   { limit: 2, window: 1h, strategy: fixed-window, spend-on: failure, shadow: true }
                 """.formatted(backend.port(), trial, shadowAll);
     }
 
@@ -61,6 +66,8 @@ class ShadowModeEndToEndTest {
     @BeforeAll
     static void start() {
         backend = Backends.answeringOk();
+        backend.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo("/guess/wrong"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)));
         gateway = GatewayApp.start(routes(TRIAL_IN_SHADOW, "false"), redis.port(),
                 "--abuse-guard.store.redis.timeout=5s", "--abuse-guard.admin.token=" + TOKEN,
                 "--abuse-guard.trends.flush-interval=200ms");
@@ -173,6 +180,21 @@ class ShadowModeEndToEndTest {
             gateway.rewriteRoutes(routes(TRIAL_IN_SHADOW, "false"));
             refresh().expectStatus().isOk();
         }
+    }
+
+    @Test
+    void aWouldBeRefusalOfAnActionThatSpendsOnFailureSpentNothingAndGivesNothingBack() {
+        String forwarded = "abuseguard_decisions_total{action=\"guess\",outcome=\"rate_limited\",shadow=\"true\"}";
+        double before = count(prometheus(), forwarded);
+        get("/guess/wrong", "gus").expectStatus().isUnauthorized(); // failures: both spent and kept
+        get("/guess/wrong", "gus").expectStatus().isUnauthorized();
+        get("/guess/right", "gus").expectStatus().isOk() // would be refused: forwarded, and its success refunds
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "0"); // nothing, since it spent nothing
+        get("/guess/wrong", "gus").expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "0");
+        assertThat(count(prometheus(), forwarded) - before).as("both the last two would have been refused")
+                .isEqualTo(2);
+        backend.verify(3, getRequestedFor(urlPathEqualTo("/guess/wrong")));
     }
 
     private static WebTestClient.ResponseSpec get(String path, String user) {
