@@ -61,7 +61,7 @@ class DashboardBrowserTest {
         }
     }
 
-    private static WebDriver openBrowser() throws java.io.IOException {
+    static WebDriver openBrowser() throws java.io.IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
