@@ -80,7 +80,7 @@ class UnknownPropertyEndToEndTest {
         assertThatThrownBy(() -> start("""
                 actions:
                   pack_create: { limit: 5, window: 1h, strategy: token-bucket }
-                abuse: { blok-threshold: 50, decay: { halflife: 1h } }
+                abuse: { blok-threshold: 50, decay: { half-lif: 1h } }
                 tiers:
                   premium:
                     pack_create: { limit: 50, windw: 1h }
@@ -88,7 +88,7 @@ class UnknownPropertyEndToEndTest {
                 .hasStackTraceContaining("unknown configuration properties under abuse-guard: ")
                 .hasStackTraceContaining("abuse-guard.abuse.blok-threshold: 'blok-threshold' is not a property of "
                         + "abuse-guard.abuse")
-                .hasStackTraceContaining("abuse-guard.abuse.decay.halflife")
+                .hasStackTraceContaining("abuse-guard.abuse.decay.half-lif: 'half-lif' is not a property of abuse-guard.abuse.decay (known there: half-life)")
                 .hasStackTraceContaining("abuse-guard.tiers.premium.pack_create.windw: 'windw' is not a property of "
                         + "abuse-guard.tiers.premium.pack_create (known there: limit, window)");
     }
