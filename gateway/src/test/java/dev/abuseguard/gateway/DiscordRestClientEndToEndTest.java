@@ -7,15 +7,19 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Discord's own REST client, {@code @discordjs/rest} from npm, pointed at the gateway instead of Discord: it sends
@@ -61,6 +65,7 @@ class DiscordRestClientEndToEndTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theClientPacesItselfFromOurHeadersAndMeetsNo429() throws Exception {
         int count = 3 * LIMIT;
+        discord.resetRequests();
 
         JsonNode seen = new JsonMapper().readTree(
                 DiscordRestClient.sendMessages(gateway.baseUrl() + "/api", "bot-user-1", count, 50));
@@ -89,14 +94,14 @@ class DiscordRestClientEndToEndTest {
                 .isLessThan(30_000);
     }
 
+    /** The same requests at once, without waiting for the headers: the limit is real, so some get 429. */
     @Test
     void theLimitIsRealForAClientThatIgnoresTheHeaders() {
-        for (int i = 0; i < LIMIT; i++) {
-            gateway.client().post().uri(PATH).header("X-User-Id", "impatient").exchange().expectStatus().isOk();
-        }
-        gateway.client().post().uri(PATH).header("X-User-Id", "impatient").exchange()
-                .expectStatus().isEqualTo(429)
-                .expectHeader().valueEquals("X-RateLimit-Scope", "user")
-                .expectHeader().valueEquals("X-RateLimit-Remaining", "0");
+        List<Integer> statuses = Flux.range(0, 3 * LIMIT)
+                .flatMap(i -> gateway.webClient().post().uri(PATH).header("X-User-Id", "impatient")
+                        .exchangeToMono(response -> Mono.just(response.statusCode().value())))
+                .collectList().block(Duration.ofSeconds(30));
+        assertThat(statuses).contains(200, 429);
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isLessThan(3 * LIMIT);
     }
 }

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules in docker/ name only metrics the gateway exposes: a gateway
- * on a real Redis is driven through allowed answers, 429s, 403s, block alerts sent and dropped, and a Redis that
+ * on a real Redis is driven through allowed answers, 429s, 403s, block alerts sent, failed and dropped, and a Redis that
  * dies (fallbacks, 503s); then every metric (and every label value matched with {@code =}) that a PromQL
  * expression of those files names must be in {@code /actuator/prometheus}.
  */
@@ -109,7 +109,10 @@ class OperationsFilesEndToEndTest {
         return expressions;
     }
 
-    /** Allowed, 429, 403, an alert sent and one dropped, then Redis killed: fallbacks and a 503. */
+    /**
+     * Allowed, 429, 403, block alerts sent, failed after their last try and dropped from a full queue, then Redis
+     * killed: fallbacks and a 503.
+     */
     private static String scrapeAfterTraffic() {
         RedisServer redis = RedisServer.start();
         WireMockServer backend = Backends.answeringOk();
@@ -117,10 +120,13 @@ class OperationsFilesEndToEndTest {
         webhook.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
         webhook.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing("dropper"))
                 .willReturn(aResponse().withStatus(500)));
+        webhook.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing("hang-"))
+                .willReturn(aResponse().withStatus(204).withFixedDelay(8000)));
         try (GatewayApp gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
                 "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.store.redis.timeout=300ms",
                 "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + webhook.port() + "/hook",
-                "--abuse-guard.alerts.max-attempts=2", "--abuse-guard.alerts.initial-backoff=20ms")) {
+                "--abuse-guard.alerts.max-attempts=2", "--abuse-guard.alerts.initial-backoff=20ms",
+                "--abuse-guard.alerts.queue-size=1", "--abuse-guard.alerts.timeout=10s")) {
             WebTestClient client = gateway.client();
             Abusers.violateUntilBlocked(client, "mallory");
             Abusers.violateUntilBlocked(client, "dropper");
@@ -129,6 +135,11 @@ class OperationsFilesEndToEndTest {
                 webhook.verify(1, postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing("mallory")));
                 webhook.verify(2, postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing("dropper")));
             });
+
+            // 4 alerts in flight to a webhook that takes 8 s, 1 waiting in the queue of 1: the sixth is dropped
+            for (int i = 1; i <= 6; i++) {
+                Abusers.violateUntilBlocked(client, "hang-" + i);
+            }
 
             redis.kill();
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -140,7 +151,8 @@ class OperationsFilesEndToEndTest {
             return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.get()
                     .uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN).exchange()
                     .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody(),
-                    text -> text.contains("abuseguard_alerts_total{result=\"dropped\"")
+                    text -> text.contains("abuseguard_alerts_total{result=\"failed\"")
+                            && text.contains("abuseguard_alerts_total{result=\"dropped\"")
                             && text.contains("abuseguard_store_fallbacks_total"));
         } finally {
             webhook.stop();
