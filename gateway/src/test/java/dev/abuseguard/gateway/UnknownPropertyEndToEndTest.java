@@ -88,7 +88,8 @@ class UnknownPropertyEndToEndTest {
                 .hasStackTraceContaining("unknown configuration properties under abuse-guard: ")
                 .hasStackTraceContaining("abuse-guard.abuse.blok-threshold: 'blok-threshold' is not a property of "
                         + "abuse-guard.abuse")
-                .hasStackTraceContaining("abuse-guard.abuse.decay.half-lif: 'half-lif' is not a property of abuse-guard.abuse.decay (known there: half-life)")
+                .hasStackTraceContaining("abuse-guard.abuse.decay.half-lif: 'half-lif' is not a property of "
+                        + "abuse-guard.abuse.decay (known there: half-life)")
                 .hasStackTraceContaining("abuse-guard.tiers.premium.pack_create.windw: 'windw' is not a property of "
                         + "abuse-guard.tiers.premium.pack_create (known there: limit, window)");
     }
