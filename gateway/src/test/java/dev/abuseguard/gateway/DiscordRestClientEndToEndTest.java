@@ -87,6 +87,7 @@ class DiscordRestClientEndToEndTest {
         for (JsonNode wait : waits) {
             assertThat(wait.get("global").asBoolean()).isFalse();
             assertThat(wait.get("limit").asInt()).isEqualTo(LIMIT);
+            // at most the window, plus the 50 ms offset the client adds once to the reset and once to the wait
             assertThat(wait.get("timeToReset").asLong()).isBetween(1L, WINDOW_MILLIS + 100);
         }
         long elapsed = seen.get("elapsedMillis").asLong();
