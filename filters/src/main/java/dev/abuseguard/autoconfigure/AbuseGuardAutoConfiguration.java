@@ -89,6 +89,12 @@ public class AbuseGuardAutoConfiguration {
         return StrategyType::fromConfigName;
     }
 
+    /** Stops start-up on a key under {@code abuse-guard} that no configuration record binds (see the class). */
+    @Bean
+    static UnknownPropertyCheck abuseGuardUnknownPropertyCheck() {
+        return new UnknownPropertyCheck();
+    }
+
     @Bean
     LivePolicies abuseGuardLivePolicies(AbuseGuardProperties properties) {
         return new LivePolicies(properties);
@@ -274,8 +280,9 @@ public class AbuseGuardAutoConfiguration {
     ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
                                                                   LivePolicies policies,
                                                                   RouteChecks routes,
+                                                                  UnknownPropertyCheck unknownKeys,
                                                                   ObjectProvider<Validator> validator) {
-        return new ConfigurationRefreshGuard(environment, policies, routes, new SpringValidatorAdapter(
+        return new ConfigurationRefreshGuard(environment, policies, routes, unknownKeys, new SpringValidatorAdapter(
                 validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.abuseguard.filter;
 
 import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +25,8 @@ final class RateLimitHeaders {
     static final String RESET = "X-RateLimit-Reset";
     static final String BUCKET = "X-RateLimit-Bucket";
     static final String SCOPE = "X-RateLimit-Scope";
+    /** Discord's mark of a global 429: its clients hold every request back on it, whatever the scope says. */
+    static final String GLOBAL = "X-RateLimit-Global";
     static final String ABUSE_SCORE = "X-Abuse-Score";
     static final String ABUSE_BLOCKED = "X-Abuse-Blocked";
     static final String IETF_POLICY = "RateLimit-Policy";
@@ -61,6 +64,9 @@ final class RateLimitHeaders {
         allowed(headers, action, decision);
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(decision.retryAfterMillis())));
         headers.set(SCOPE, decision.scope().wireName());
+        if (decision.scope() == Scope.GLOBAL) {
+            headers.set(GLOBAL, "true");
+        }
     }
 
     static void blocked(HttpHeaders headers, Decision decision) {
