@@ -119,11 +119,10 @@ public final class SpikeWatch implements ObservedDecisionStore.Listener, AutoClo
     }
 
     private String describe(SpikeDetector.Verdict verdict) {
-        String times = verdict.baselineMilli() == 0 ? "from nothing"
-                : (verdict.rateMilli() * 10 / verdict.baselineMilli()) / 10 + "."
-                + (verdict.rateMilli() * 10 / verdict.baselineMilli()) % 10 + " times";
+        long tenths = verdict.baselineMilli() == 0 ? 0 : verdict.rateMilli() * 10 / verdict.baselineMilli();
+        String times = verdict.baselineMilli() == 0 ? "against an" : tenths / 10 + "." + tenths % 10 + " times the";
         return "rate " + SpikeDetector.format(verdict.rateMilli()) + " over the last " + settings.interval()
-                .toMillis() + " ms, " + times + " the average of " + SpikeDetector.format(verdict.baselineMilli())
+                .toMillis() + " ms, " + times + " average of " + SpikeDetector.format(verdict.baselineMilli())
                 + " over " + settings.baseline().toMillis() / 1000 + " s (factor " + settings.factor()
                 + ", min-rate " + SpikeDetector.format(settings.minRateMilli()) + ", measured on one instance)";
     }

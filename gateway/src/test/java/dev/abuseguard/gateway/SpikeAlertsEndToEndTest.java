@@ -86,7 +86,7 @@ class SpikeAlertsEndToEndTest {
         String body = alerts().get(0).getBodyAsString();
         System.out.printf("FIGURES spike: %d requests in 1.5 s on two instances; alert: %s%n", sent, body);
         assertThat(body).contains("abuse-guard: spike of action `steady`: rate ")
-                .contains("the average of ").contains("/s over 3 s (factor 5.0, min-rate 20.00/s");
+                .contains(" average of ").contains("/s over 3 s (factor 5.0, min-rate 20.00/s");
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 !first.bean(SpikeWatch.class).spiking("steady") && !second.bean(SpikeWatch.class).spiking("steady"));
