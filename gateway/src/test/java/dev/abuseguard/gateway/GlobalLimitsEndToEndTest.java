@@ -57,6 +57,10 @@ class GlobalLimitsEndToEndTest {
                     uri: http://127.0.0.1:%1$d
                     predicates: [ "Path=/packs/**" ]
                     filters: [ "AbuseGuard=pack_create" ]
+                  - id: both
+                    uri: http://127.0.0.1:%1$d
+                    predicates: [ "Path=/both/**" ]
+                    filters: [ "AbuseGuard=both" ]
                   - id: warm
                     uri: http://127.0.0.1:%1$d
                     predicates: [ "Path=/warm/**" ]
@@ -67,6 +71,7 @@ class GlobalLimitsEndToEndTest {
                     tight:       { limit: 1000, window: 1m, strategy: token-bucket, global: { limit: 3, window: 1h } }
                     pack_create: { limit: 5, window: 1h, strategy: token-bucket }
                     warm:        { limit: 1000000, window: 1m, strategy: token-bucket }
+                    both:        { limit: 1, window: 1h, strategy: token-bucket, global: { limit: 3, window: 1h } }
                 """.formatted(backendPort);
     }
 
@@ -203,6 +208,23 @@ class GlobalLimitsEndToEndTest {
         String events = first.client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events).doesNotContain("shape").doesNotContain("other");
+    }
+
+    @Test
+    void requestsTheUsersOwnLimitRefusesAreGivenBackSoOneUserCannotUseUpTheGlobalLimit() {
+        List<Integer> hog = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hog.add(status(first.webClient(), "/both/x", "hog"));
+        }
+        assertThat(hog).containsExactly(200, 429, 429, 429);
+        first.client().get().uri("/both/x").header("X-User-Id", "hog").exchange()
+                .expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Scope", "user");
+
+        assertThat(status(first.webClient(), "/both/x", "fair-1")).isEqualTo(200);
+        assertThat(status(first.webClient(), "/both/x", "fair-2")).isEqualTo(200);
+        first.client().get().uri("/both/x").header("X-User-Id", "fair-3").exchange()
+                .expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Scope", "global");
+        backend.verify(3, anyRequestedFor(anyUrl()));
     }
 
     @Test
