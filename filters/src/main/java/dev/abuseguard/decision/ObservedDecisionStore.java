@@ -61,7 +61,8 @@ public final class ObservedDecisionStore implements DecisionStore {
                 .description("Decisions by action and outcome").tag("action", action.name()).tag("outcome", outcome)
                 .register(meters)).increment();
         listener.decided(userId, action, decision);
-        if (decision.outcome() == Outcome.RATE_LIMITED) {
+        // a global limit's refusal is no violation: the user did nothing wrong
+        if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
         }

@@ -50,11 +50,15 @@ final class RateLimitHeaders {
         headers.set(RESET_AFTER, decimalSeconds(decision.resetAfterMillis()));
         headers.set(RESET, decimalSeconds(clock.millis() + Math.max(0, decision.resetAfterMillis())));
         headers.set(BUCKET, buckets.computeIfAbsent(action.name(), this::bucket));
-        headers.set(ABUSE_SCORE, Long.toString(decision.abuseScore()));
+        if (decision.abuseScore() >= 0) { // a global limit's refusal does not read the user's score
+            headers.set(ABUSE_SCORE, Long.toString(decision.abuseScore()));
+        }
         if (ietf) {
             // Action names are [a-z0-9_-], so they need no escaping inside an sf-string.
+            java.time.Duration window = decision.scope() == Scope.GLOBAL && action.policy().global() != null
+                    ? action.policy().global().window() : action.policy().window();
             headers.set(IETF_POLICY, '"' + action.name() + "\";q=" + decision.limit() + ";w="
-                    + wholeSeconds(action.policy().window().toMillis()));
+                    + wholeSeconds(window.toMillis()));
             headers.set(IETF_LIMIT, '"' + action.name() + "\";r=" + decision.remaining() + ";t="
                     + wholeSeconds(decision.resetAfterMillis()));
         }

@@ -2,6 +2,7 @@ package dev.abuseguard.policy;
 
 import dev.abuseguard.strategy.Quota;
 import dev.abuseguard.strategy.StrategyType;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
  * @param spendOn         request (every request spends quota) or failure (only answers in failure-statuses)
  * @param failureStatuses with {@code spend-on: failure}: the backend statuses that spend quota
+ * @param global          a limit shared by all users of the action on all instances, or {@code null}
  */
 public record ActionPolicy(
         @Positive long limit,
@@ -28,7 +30,8 @@ public record ActionPolicy(
         @DefaultValue("local") @NotNull StoreFailureMode onStoreFailure,
         @DefaultValue("2s") @NotNull Duration maxDelay,
         @DefaultValue("request") @NotNull SpendOn spendOn,
-        @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses) {
+        @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses,
+        @Valid GlobalLimit global) {
 
     public ActionPolicy {
         failureStatuses = failureStatuses == null ? List.of() : List.copyOf(failureStatuses);
@@ -37,7 +40,7 @@ public record ActionPolicy(
     /** Shorthand for tests and code: spend on every request, decide locally when the store is down. */
     public static ActionPolicy of(long limit, Duration window, StrategyType strategy) {
         return new ActionPolicy(limit, window, strategy, StoreFailureMode.LOCAL, Duration.ofSeconds(2),
-                SpendOn.REQUEST, List.of(401, 403));
+                SpendOn.REQUEST, List.of(401, 403), null);
     }
 
     @AssertTrue(message = "window must be at least 1ms and limit x window (ms) below 2^50")
@@ -58,7 +61,7 @@ public record ActionPolicy(
 
     /** The same limit with another {@code on-store-failure}: for routes that must never fail closed. */
     public ActionPolicy withOnStoreFailure(StoreFailureMode mode) {
-        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses);
+        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses, global);
     }
 
     public Quota quota() {

@@ -3,6 +3,7 @@ package dev.abuseguard.trends;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.ObservedDecisionStore;
 import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
         counts.computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
                 .computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()))
                 .incrementAndGet(TrendColumn.of(decision.outcome()).ordinal());
-        if (decision.outcome() == Outcome.RATE_LIMITED) {
+        if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             Map<String, LongAdder> users = offenders.computeIfAbsent(minute, m -> new ConcurrentHashMap<>());
             LongAdder violations = users.get(userId);
             if (violations == null && users.size() < maxOffenders) {

@@ -50,6 +50,11 @@ public final class RedisMonitor implements AutoCloseable {
         return lines.stream().filter(line -> !line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
     }
 
+    /** The whole lines of the commands clients sent, with their arguments as MONITOR shows them. */
+    public List<String> clientLines() {
+        return lines.stream().filter(line -> !line.contains(" lua] ") && line.contains("] \"")).toList();
+    }
+
     /** Commands that scripts made inside Redis. */
     public List<String> scriptCommands() {
         return lines.stream().filter(line -> line.contains(" lua] ")).map(RedisMonitor::commandName).toList();

@@ -46,6 +46,11 @@ final class GatewayApp implements AutoCloseable {
         return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), null, extraArgs);
     }
 
+    /** As {@link #startOnCluster(String, String, String...)}, on the test's clock. */
+    static GatewayApp startOnCluster(String routesYaml, String clusterNodes, Clock clock, String... extraArgs) {
+        return launch(routesYaml, List.of("--spring.data.redis.cluster.nodes=" + clusterNodes), clock, extraArgs);
+    }
+
     /** With Redis described by the given {@code --spring.data.redis.*} (and {@code spring.ssl.*}) arguments. */
     static GatewayApp startWithRedis(String routesYaml, List<String> redisArgs, String... extraArgs) {
         return launch(routesYaml, redisArgs, null, extraArgs);
