@@ -72,7 +72,9 @@ class UnknownPropertyEndToEndTest {
                   pack_create: { limit: 5, window: 1h, stratgy: token-bucket }
                 """))
                 .hasStackTraceContaining("abuse-guard.actions.pack_create.stratgy: 'stratgy' is not a property of "
-                        + "abuse-guard.actions.pack_create (known there: failure-statuses, limit, max-delay,");
+                        + "abuse-guard.actions.pack_create (known there: failure-statuses, ")
+                .hasStackTraceContaining(" limit, max-delay, on-store-failure, ")
+                .hasStackTraceContaining(" strategy, window)");
     }
 
     @Test
