@@ -78,12 +78,13 @@ public record AbuseGuardProperties(
 
     /**
      * Per-minute counts by action and outcome: each instance adds its counts to Redis every
-     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served).
+     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served). Each instance ranks
+     * at most {@code max-offenders-per-minute} users a minute (the rest are counted, not ranked).
      */
     public record Trends(
             @DefaultValue("5s") @NotNull Duration flushInterval,
             @DefaultValue("25h") @NotNull Duration retention,
-            @DefaultValue("10000") @Min(1) int maxOffendersPerFlush) {
+            @DefaultValue("10000") @Min(1) int maxOffendersPerMinute) {
 
         @AssertTrue(message = "flush-interval must be at least 100ms and retention at least 1m")
         public boolean isDurationsUsable() {

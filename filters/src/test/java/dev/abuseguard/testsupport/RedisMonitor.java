@@ -50,6 +50,14 @@ public final class RedisMonitor implements AutoCloseable {
         return lines.stream().filter(line -> !line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
     }
 
+    /**
+     * Commands sent by clients, each the whole line as MONITOR shows it (name, arguments, keys): to tell one
+     * script's calls from another's.
+     */
+    public List<String> clientLines() {
+        return lines.stream().filter(line -> !line.contains(" lua] ")).toList();
+    }
+
     /** Commands that scripts made inside Redis. */
     public List<String> scriptCommands() {
         return lines.stream().filter(line -> line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
