@@ -103,16 +103,17 @@ public record AbuseGuardProperties(
 
     /**
      * Per-minute counts by action and outcome: each instance adds its counts to Redis every
-     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served).
+     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served). Each instance ranks
+     * at most {@code max-offenders-per-minute} users a minute (the rest are counted, not ranked).
      *
-     * @param flushInterval        how often this instance adds its counts to Redis (at least 100ms)
-     * @param retention            how long the per-minute counts are kept (at least 1m)
-     * @param maxOffendersPerFlush the most users whose violations one flush counts towards the top offenders
+     * @param flushInterval         how often this instance adds its counts to Redis (at least 100ms)
+     * @param retention             how long the per-minute counts are kept (at least 1m)
+     * @param maxOffendersPerMinute the most users a minute this instance ranks among the top offenders
      */
     public record Trends(
             @DefaultValue("5s") @NotNull Duration flushInterval,
             @DefaultValue("25h") @NotNull Duration retention,
-            @DefaultValue("10000") @Min(1) int maxOffendersPerFlush) {
+            @DefaultValue("10000") @Min(1) int maxOffendersPerMinute) {
 
         @AssertTrue(message = "flush-interval must be at least 100ms and retention at least 1m")
         public boolean isDurationsUsable() {

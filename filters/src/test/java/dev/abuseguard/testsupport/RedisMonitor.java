@@ -50,7 +50,10 @@ public final class RedisMonitor implements AutoCloseable {
         return lines.stream().filter(line -> !line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
     }
 
-    /** The whole lines of the commands clients sent, with their arguments as MONITOR shows them. */
+    /**
+     * Commands sent by clients, each the whole line as MONITOR shows it (name, arguments, keys): to tell one
+     * script's calls from another's.
+     */
     public List<String> clientLines() {
         return lines.stream().filter(line -> !line.contains(" lua] ") && line.contains("] \"")).toList();
     }
