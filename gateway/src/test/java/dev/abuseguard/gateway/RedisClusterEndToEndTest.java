@@ -281,20 +281,41 @@ class RedisClusterEndToEndTest {
         }
     }
 
-    /** The node's traffic up to the test's ECHO, the topology refresh's connections set apart. */
+    /** What a new connection sends before anything else. */
+    private static final Set<String> HANDSHAKE = Set.of("HELLO", "AUTH", "CLIENT");
+
+    /**
+     * The node's traffic up to the test's ECHO, the topology refresh's connections set apart. A refresh's
+     * connection may have sent only its handshake by the ECHO: what it sends next (CLUSTER NODES, or
+     * anything else) decides what it was, so the split waits for that.
+     */
     private static Traffic split(RedisMonitor monitor) {
-        List<RedisMonitor.Sent> sent = monitor.clientCommandsWithConnection();
-        List<RedisMonitor.Sent> before = sent.subList(0, sent.stream().map(RedisMonitor.Sent::command).toList()
-                .indexOf("ECHO"));
-        Map<String, List<String>> byConnection = before.stream().collect(Collectors.groupingBy(RedisMonitor.Sent::client,
-                LinkedHashMap::new, Collectors.mapping(RedisMonitor.Sent::command, Collectors.toList())));
-        List<List<String>> refreshes = byConnection.values().stream().filter(commands -> commands.contains("CLUSTER"))
-                .toList();
-        Set<String> refreshing = byConnection.entrySet().stream().filter(e -> e.getValue().contains("CLUSTER"))
+        List<RedisMonitor.Sent> all = Awaitility.await("connections past their handshake")
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(monitor::clientCommandsWithConnection, sent -> {
+                    Map<String, List<String>> byConnection = byConnection(sent);
+                    return byConnection(upToEcho(sent)).keySet().stream()
+                            .allMatch(client -> !HANDSHAKE.containsAll(byConnection.get(client)));
+                });
+        Map<String, List<String>> whole = byConnection(all);
+        Set<String> refreshing = whole.entrySet().stream()
+                .filter(e -> e.getValue().contains("CLUSTER") && REFRESH_COMMANDS.containsAll(e.getValue()))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-        List<String> decisions = before.stream().filter(command -> !refreshing.contains(command.client()))
+        List<RedisMonitor.Sent> window = upToEcho(all);
+        List<List<String>> refreshes = byConnection(window).keySet().stream().filter(refreshing::contains)
+                .map(whole::get).toList();
+        List<String> decisions = window.stream().filter(sent -> !refreshing.contains(sent.client()))
                 .map(RedisMonitor.Sent::command).toList();
         return new Traffic(decisions, monitor.scriptCommands(), refreshes);
+    }
+
+    private static List<RedisMonitor.Sent> upToEcho(List<RedisMonitor.Sent> sent) {
+        return sent.subList(0, sent.stream().map(RedisMonitor.Sent::command).toList().indexOf("ECHO"));
+    }
+
+    private static Map<String, List<String>> byConnection(List<RedisMonitor.Sent> sent) {
+        return sent.stream().collect(Collectors.groupingBy(RedisMonitor.Sent::client, LinkedHashMap::new,
+                Collectors.mapping(RedisMonitor.Sent::command, Collectors.toList())));
     }
 
     /** One user id per master, found by asking the cluster which node serves each candidate's hash tag. */
