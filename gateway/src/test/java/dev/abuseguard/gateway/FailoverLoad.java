@@ -113,16 +113,15 @@ final class FailoverLoad implements AutoCloseable {
         AtomicInteger batch = new AtomicInteger();
         Awaitility.await("every lane deciding on Redis (" + prefix + ")").atMost(atMost)
                 .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                    String health = client.get().uri("/actuator/health").header("Authorization", "Bearer " + token)
-                            .retrieve().bodyToMono(String.class).block(REQUEST_WAIT);
-                    if (!"UP".equals(JsonPath.read(health, "$.components.abuseGuardStore.status"))) {
-                        return false;
-                    }
+                    // requests first: an open breaker moves to half-open, and probes, only when a decision asks
                     int round = batch.incrementAndGet();
                     List<String> users = IntStream.range(0, 16).mapToObj(i -> prefix + round + "-" + i).toList();
                     Flux.fromIterable(users).flatMap(user -> client.get().uri("/packs/x").header("X-User-Id", user)
                             .retrieve().toBodilessEntity(), 16).then().block(REQUEST_WAIT);
-                    return users.stream().allMatch(user -> hasKeys(nodeFor.apply(user), user));
+                    String health = client.get().uri("/actuator/health").header("Authorization", "Bearer " + token)
+                            .retrieve().bodyToMono(String.class).block(REQUEST_WAIT);
+                    return "UP".equals(JsonPath.read(health, "$.components.abuseGuardStore.status"))
+                            && users.stream().allMatch(user -> hasKeys(nodeFor.apply(user), user));
                 });
     }
 
