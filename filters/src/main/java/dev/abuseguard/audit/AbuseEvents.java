@@ -65,6 +65,13 @@ public final class AbuseEvents {
         emit(AuditEvent.of(type, clock.millis(), userId, "", score, by, detail, blockedUntil));
     }
 
+    /** An action's rate spiked: an audit event and an alert, with the rates in {@code detail}. */
+    public void spike(String action, String detail) {
+        AuditEvent spike = AuditEvent.of(EventType.SPIKE, clock.millis(), "", action, 0, "gateway", detail, 0);
+        emit(spike);
+        alerts.spike(spike);
+    }
+
     /** The shared store failed over, or is back. */
     public void store(EventType type, String detail) {
         emit(AuditEvent.of(type, clock.millis(), "", "", 0, "gateway", detail, 0));

@@ -18,7 +18,9 @@ public enum EventType {
     /** The shared store stopped answering; actions follow their on-store-failure. */
     FAILOVER,
     /** The shared store answers again and decides. */
-    RECOVERY;
+    RECOVERY,
+    /** An action's rate across all users jumped far above its trailing average (the detail gives the rates). */
+    SPIKE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -50,6 +50,15 @@ public final class WebhookAlerts implements AutoCloseable {
     }
 
     public void blocked(AuditEvent block) {
+        enqueue(block);
+    }
+
+    /** A spike of an action's rate: posted as {@code abuse-guard: spike of action <name>: <rates>}. */
+    public void spike(AuditEvent spike) {
+        enqueue(spike);
+    }
+
+    private void enqueue(AuditEvent block) {
         if (worker == null) {
             return;
         }
@@ -64,8 +73,10 @@ public final class WebhookAlerts implements AutoCloseable {
     }
 
     private Mono<Void> deliver(WebClient client, URI url, Retry retry, AuditEvent block) {
-        String text = "abuse-guard: user " + literal(block.userId()) + " is blocked (abuse score " + block.score()
-                + ", last action " + block.action() + ", " + block.detail() + ")";
+        String text = block.type() == EventType.SPIKE
+                ? "abuse-guard: spike of action " + literal(block.action()) + ": " + block.detail()
+                : "abuse-guard: user " + literal(block.userId()) + " is blocked (abuse score " + block.score()
+                        + ", last action " + block.action() + ", " + block.detail() + ")";
         // parse: [] - Discord pings nobody whatever the text holds; the id is shown, never read as a mention
         return client.post().uri(url).bodyValue(Map.of("content", text, "username", "abuse-guard",
                         "allowed_mentions", Map.of("parse", List.of())))

@@ -12,6 +12,9 @@ import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.PathSpellingFilter;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.filter.UserIdKeyResolver;
+import dev.abuseguard.global.GlobalLimits;
+import dev.abuseguard.global.GlobalSync;
+import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.lettuce.RedisEndpoints;
 import dev.abuseguard.lettuce.ServerEventLoops;
@@ -31,7 +34,11 @@ import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
 import dev.abuseguard.registry.SharedAbuseRegistry;
+import dev.abuseguard.spike.RedisSpikeClaims;
+import dev.abuseguard.spike.SpikeProperties;
+import dev.abuseguard.spike.SpikeWatch;
 import dev.abuseguard.strategy.StrategyType;
+import dev.abuseguard.trends.TrendRecorder;
 import dev.abuseguard.trends.Trends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -73,7 +80,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
-@EnableConfigurationProperties({AbuseGuardProperties.class, OverridesProperties.class})
+@EnableConfigurationProperties({AbuseGuardProperties.class, OverridesProperties.class, GlobalSyncProperties.class,
+        SpikeProperties.class})
 public class AbuseGuardAutoConfiguration {
 
     @Bean
@@ -87,6 +95,12 @@ public class AbuseGuardAutoConfiguration {
     @ConfigurationPropertiesBinding
     static Converter<String, StrategyType> abuseGuardStrategyNames() {
         return StrategyType::fromConfigName;
+    }
+
+    /** Stops start-up on a key under {@code abuse-guard} that no configuration record binds (see the class). */
+    @Bean
+    static UnknownPropertyCheck abuseGuardUnknownPropertyCheck() {
+        return new UnknownPropertyCheck();
     }
 
     @Bean
@@ -198,6 +212,26 @@ public class AbuseGuardAutoConfiguration {
         return Trends.start(properties.trends(), redis.getIfAvailable(), clock);
     }
 
+    /** Global limits per action: counted here, reconciled through Redis every global-sync-interval. */
+    @Bean
+    GlobalLimits abuseGuardGlobalLimits(Clock clock, LivePolicies policies) {
+        return new GlobalLimits(clock, policies);
+    }
+
+    @Bean(destroyMethod = "close")
+    GlobalSync abuseGuardGlobalSync(GlobalLimits limits, GlobalSyncProperties settings,
+                                    ObjectProvider<LettuceConnection> redis) {
+        return GlobalSync.start(limits, redis.getIfAvailable(), settings.globalSyncInterval());
+    }
+
+    @Bean(destroyMethod = "close")
+    SpikeWatch abuseGuardSpikeWatch(SpikeProperties settings, LivePolicies policies, Clock clock, AbuseEvents events,
+                                    ObjectProvider<LettuceConnection> redis) {
+        LettuceConnection connection = redis.getIfAvailable();
+        return new SpikeWatch(settings, policies, clock, events,
+                connection == null ? SpikeWatch.Claims.ALWAYS : new RedisSpikeClaims(connection));
+    }
+
     @Bean(destroyMethod = "close")
     @Primary
     DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
@@ -206,13 +240,18 @@ public class AbuseGuardAutoConfiguration {
                                           ObjectProvider<BlockInvalidations> invalidations,
                                           ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
                                           OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides,
-                                          Trends trends) {
+                                          Trends trends, GlobalLimits globalLimits, SpikeWatch spikes) {
         MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
+        TrendRecorder recorder = trends.recorder();
         DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock)
-                .listener(trends.recorder());
+                .listener((user, action, decision) -> {
+                    recorder.decided(user, action, decision);
+                    spikes.decided(user, action, decision);
+                });
         InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides m ? m : null;
-        chain.overrides(store -> new OverridingDecisionStore(store, Set.copyOf(overrides.exemptUsers()), local, tiers,
-                clock));
+        // the global limits first: a request over one is answered before any store is asked
+        chain.overrides(store -> globalLimits.around(new OverridingDecisionStore(store,
+                Set.copyOf(overrides.exemptUsers()), local, tiers, clock)));
         LettuceConnection connection = redis.getIfAvailable();
         if (connection != null) {
             chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument), breaker,
@@ -274,8 +313,9 @@ public class AbuseGuardAutoConfiguration {
     ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
                                                                   LivePolicies policies,
                                                                   RouteChecks routes,
+                                                                  UnknownPropertyCheck unknownKeys,
                                                                   ObjectProvider<Validator> validator) {
-        return new ConfigurationRefreshGuard(environment, policies, routes, new SpringValidatorAdapter(
+        return new ConfigurationRefreshGuard(environment, policies, routes, unknownKeys, new SpringValidatorAdapter(
                 validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }
 }

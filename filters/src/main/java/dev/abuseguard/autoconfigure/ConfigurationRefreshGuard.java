@@ -27,7 +27,7 @@ import org.springframework.validation.Validator;
 /**
  * Applies a configuration refresh ({@code POST /actuator/refresh}) to the AbuseGuard policies, or
  * rejects it whole. It runs first among the listeners of the changed environment: it binds and validates
- * the new {@code abuse-guard} settings and every route of the library's filters against them; when anything
+ * the new {@code abuse-guard} settings (refusing a key no record binds) and every route of the library's filters against them; when anything
  * is wrong it puts the previous property sources back and fails the refresh, so neither the routes nor the
  * limits in force change.
  */
@@ -38,14 +38,16 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
     private final ConfigurableEnvironment environment;
     private final LivePolicies policies;
     private final RouteChecks routes;
+    private final UnknownPropertyCheck unknownKeys;
     private final Validator validator;
     private Map<String, PropertySource<?>> lastGood;
 
     ConfigurationRefreshGuard(ConfigurableEnvironment environment, LivePolicies policies,
-                              RouteChecks routes, Validator validator) {
+                              RouteChecks routes, UnknownPropertyCheck unknownKeys, Validator validator) {
         this.environment = environment;
         this.policies = policies;
         this.routes = routes;
+        this.unknownKeys = unknownKeys;
         this.validator = validator;
         this.lastGood = sources();
     }
@@ -58,6 +60,7 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
     @Override
     public synchronized void onApplicationEvent(EnvironmentChangeEvent event) {
         try {
+            unknownKeys.check(environment);
             Binder binder = binder();
             AbuseGuardProperties candidate = binder.bindOrCreate("abuse-guard",
                     Bindable.of(AbuseGuardProperties.class), new ValidationBindHandler(BindHandler.DEFAULT, validator));

@@ -20,9 +20,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The stores a decision passes through, in their one order:
- * observed (metrics, audit) → shadow mode → overrides → known blocks → fail-over (breaker) → the shared store,
- * or observed → shadow mode → overrides → the local store when there is no shared one. The chain owns what the parts need to run: the warm-up of the shared
- * store, the copy of the active blocks (loaded at start, kept current from the shared store's news, reloaded
+ * observed (metrics, audit) → shadow mode → overrides (with the global limits) → known blocks → fail-over
+ * (breaker) → the shared store, or observed → shadow mode → overrides → the local store when there is no shared
+ * one. The chain owns what the parts need to run: the warm-up of the shared store, the copy of the active blocks (loaded at start, kept current from the shared store's news, reloaded
  * every {@code resync} and after an outage, when the blocks decided locally meanwhile are written back) and the
  * breaker's listener; {@link #close()} ends them.
  */

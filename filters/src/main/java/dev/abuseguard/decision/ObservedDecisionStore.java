@@ -65,9 +65,10 @@ public final class ObservedDecisionStore implements DecisionStore {
                 .tag("action", action.name()).tag("outcome", outcome).tag("shadow", shadow)
                 .register(meters)).increment();
         listener.decided(userId, action, decision);
+        // a global limit's refusal is no violation: the user did nothing wrong
         if (decision.shadowOf() != null) {
             events.shadowViolation(userId, action.name(), outcome, decision.abuseScore());
-        } else if (decision.outcome() == Outcome.RATE_LIMITED) {
+        } else if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), decision.blockMillis(),
                     policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);

@@ -44,11 +44,16 @@ public final class ProblemResponses {
     Mono<Void> rateLimited(ServerWebExchange exchange, Action action, Decision decision, RateLimitHeaders headers) {
         long retryAfter = RateLimitHeaders.retryAfterSeconds(decision.retryAfterMillis());
         Map<String, Object> body = problem("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS,
-                "The limit of " + action.name() + " is " + decision.limit() + " per "
-                        + action.policy().window() + "; retry in " + retryAfter + " s.", exchange);
+                decision.scope() == Scope.GLOBAL
+                        ? "The global limit of " + action.name() + " (all users together) is reached; retry in "
+                                + retryAfter + " s."
+                        : "The limit of " + action.name() + " is " + decision.limit() + " per "
+                                + action.policy().window() + "; retry in " + retryAfter + " s.", exchange);
         body.put("action", action.name());
         body.put("retryAfterSeconds", retryAfter);
-        body.put("abuseScore", decision.abuseScore());
+        if (decision.abuseScore() >= 0) {
+            body.put("abuseScore", decision.abuseScore());
+        }
         // Discord's own members, so that its client libraries read our 429 as they read Discord's.
         body.put("message", "You are being rate limited.");
         body.put("retry_after", Math.max(0, decision.retryAfterMillis()) / 1000.0);

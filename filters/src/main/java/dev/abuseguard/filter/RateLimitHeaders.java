@@ -1,6 +1,7 @@
 package dev.abuseguard.filter;
 
 import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +25,8 @@ final class RateLimitHeaders {
     static final String RESET = "X-RateLimit-Reset";
     static final String BUCKET = "X-RateLimit-Bucket";
     static final String SCOPE = "X-RateLimit-Scope";
+    /** Discord's mark of a global 429: its clients hold every request back on it, whatever the scope says. */
+    static final String GLOBAL = "X-RateLimit-Global";
     static final String ABUSE_SCORE = "X-Abuse-Score";
     static final String ABUSE_BLOCKED = "X-Abuse-Blocked";
     static final String IETF_POLICY = "RateLimit-Policy";
@@ -47,11 +50,15 @@ final class RateLimitHeaders {
         headers.set(RESET_AFTER, decimalSeconds(decision.resetAfterMillis()));
         headers.set(RESET, decimalSeconds(clock.millis() + Math.max(0, decision.resetAfterMillis())));
         headers.set(BUCKET, buckets.computeIfAbsent(action.name(), this::bucket));
-        headers.set(ABUSE_SCORE, Long.toString(decision.abuseScore()));
+        if (decision.abuseScore() >= 0) { // a global limit's refusal does not read the user's score
+            headers.set(ABUSE_SCORE, Long.toString(decision.abuseScore()));
+        }
         if (ietf) {
             // Action names are [a-z0-9_-], so they need no escaping inside an sf-string.
+            java.time.Duration window = decision.scope() == Scope.GLOBAL && action.policy().global() != null
+                    ? action.policy().global().window() : action.policy().window();
             headers.set(IETF_POLICY, '"' + action.name() + "\";q=" + decision.limit() + ";w="
-                    + wholeSeconds(action.policy().window().toMillis()));
+                    + wholeSeconds(window.toMillis()));
             headers.set(IETF_LIMIT, '"' + action.name() + "\";r=" + decision.remaining() + ";t="
                     + wholeSeconds(decision.resetAfterMillis()));
         }
@@ -61,6 +68,9 @@ final class RateLimitHeaders {
         allowed(headers, action, decision);
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(decision.retryAfterMillis())));
         headers.set(SCOPE, decision.scope().wireName());
+        if (decision.scope() == Scope.GLOBAL) {
+            headers.set(GLOBAL, "true");
+        }
     }
 
     static void blocked(HttpHeaders headers, Decision decision) {

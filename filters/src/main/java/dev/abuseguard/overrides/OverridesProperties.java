@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code abuse-guard.exempt-users} and {@code abuse-guard.tiers.<tier>.<action>: {limit, window}}: bound apart
  * from the rest of {@code abuse-guard}, read at start-up.
+ *
+ * @param exemptUsers users forwarded without spending quota, never scored or blocked, at no cost in Redis
+ * @param tiers       per tier, per action: the limit of the users an admin put in that tier
  */
 @Validated
 @ConfigurationProperties("abuse-guard")
@@ -29,7 +32,12 @@ public record OverridesProperties(
         tiers = tiers == null ? Map.of() : Map.copyOf(tiers);
     }
 
-    /** One tier's limit of one action. */
+    /**
+     * One tier's limit of one action.
+     *
+     * @param limit  how many requests the window admits
+     * @param window the window
+     */
     public record TierLimit(@Positive long limit, @NotNull Duration window) {
     }
 }

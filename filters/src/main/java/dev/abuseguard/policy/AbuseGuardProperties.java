@@ -17,12 +17,26 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. {@code shadow}: every
- * action in shadow mode (see {@link ActionPolicy}).
+ * Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. The {@code @param} lines
+ * are what an IDE shows for each property (spring-configuration-metadata.json).
+ *
+ * @param identity     how the user of a request is identified
+ * @param actionHeader the request header that picks one of the route's actions
+ * @param actions      the limit of each action, by action name (lower-case letters, digits, '_' and '-')
+ * @param abuse        abuse scoring: points per violation, the block threshold, decay, retention
+ * @param store        the stores behind the decisions (read at start-up only)
+ * @param audit        the audit trail
+ * @param alerts       webhook alerts on new blocks
+ * @param admin        the admin API's bearer token (read at start-up only)
+ * @param discord      the Discord interactions endpoint (route filter DiscordInteractions)
+ * @param headers      which rate-limit headers answers carry
+ * @param trends       per-minute counts by action and outcome
+ * @param shadow       shadow mode for every action: decided and spent as if enforced, always forwarded
  */
 @Validated
 @ConfigurationProperties("abuse-guard")
@@ -37,7 +51,7 @@ public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Audit audit,
         @DefaultValue @Valid @NotNull Alerts alerts,
         @DefaultValue @Valid @NotNull Admin admin,
-        @DefaultValue @Valid @NotNull DiscordProperties discord,
+        @DefaultValue @Valid @NotNull @NestedConfigurationProperty DiscordProperties discord,
         @DefaultValue @Valid @NotNull Headers headers,
         @DefaultValue @Valid @NotNull Trends trends,
         @DefaultValue("false") boolean shadow) {
@@ -49,8 +63,13 @@ public record AbuseGuardProperties(
     }
 
     /**
-     * How the user is identified. {@code trusted-proxies}: the CIDRs whose {@code X-Forwarded-For} names the
-     * client on a client-ip route (empty: the connection's own address always).
+     * How the user is identified.
+     *
+     * @param header         the request header that carries the user id
+     * @param pattern        the regular expression a user id must match (braces, white space, control characters
+     *                       and '~' are refused whatever it says)
+     * @param trustedProxies the proxies (CIDRs or addresses) whose X-Forwarded-For names the client on a
+     *                       client-ip route; empty: the connection's own address always
      */
     public record Identity(
             @DefaultValue("X-User-Id") @NotBlank String header,
@@ -77,18 +96,27 @@ public record AbuseGuardProperties(
         }
     }
 
-    /** Response headers: the IETF RateLimit-Policy / RateLimit fields beside the X-RateLimit-* ones. */
+    /**
+     * Response headers.
+     *
+     * @param ietf whether answers carry the IETF RateLimit-Policy and RateLimit fields beside the X-RateLimit-* ones
+     */
     public record Headers(@DefaultValue("true") boolean ietf) {
     }
 
     /**
      * Per-minute counts by action and outcome: each instance adds its counts to Redis every
-     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served).
+     * {@code flush-interval} in one command; kept {@code retention} (at most 24 h are served). Each instance ranks
+     * at most {@code max-offenders-per-minute} users a minute (the rest are counted, not ranked).
+     *
+     * @param flushInterval         how often this instance adds its counts to Redis (at least 100ms)
+     * @param retention             how long the per-minute counts are kept (at least 1m)
+     * @param maxOffendersPerMinute the most users a minute this instance ranks among the top offenders
      */
     public record Trends(
             @DefaultValue("5s") @NotNull Duration flushInterval,
             @DefaultValue("25h") @NotNull Duration retention,
-            @DefaultValue("10000") @Min(1) int maxOffendersPerFlush) {
+            @DefaultValue("10000") @Min(1) int maxOffendersPerMinute) {
 
         @AssertTrue(message = "flush-interval must be at least 100ms and retention at least 1m")
         public boolean isDurationsUsable() {
@@ -98,9 +126,22 @@ public record AbuseGuardProperties(
     }
 
     /**
-     * Abuse scoring, as in the seed. Growing bans: with {@code block-duration-factor} above 1 each new automatic
-     * block of a user while their record is kept lasts that many times as long as the one before, at most
-     * {@code max-block-duration}.
+     * Abuse scoring: each 429 adds points * (1 + repeat-multiplier * k), k being the user's violations in the
+     * preceding repeat-window; at block-threshold the user is blocked from every action.
+     *
+     * @param points             the score of a first violation
+     * @param repeatMultiplier   how much more each earlier violation within repeat-window adds
+     * @param repeatWindow       how far back earlier violations count
+     * @param blockThreshold     the score at which a user is blocked from every action
+     * @param highAbuseThreshold the score from which the admin API and dashboard list a user as high abuse
+     * @param maxTrackedUsers    how many users the admin's views and indexes keep (lowest scores leave first)
+     * @param blockDuration      how long an automatic block lasts; 0: until an admin lifts it
+     * @param retention          how long a user's abuse record is kept after the last violation
+     * @param blockRetention     how long the record of a ban or a block until lifted is kept without a request
+     * @param historySize        how many violations are kept per user
+     * @param decay              score decay
+     * @param blockDurationFactor growing bans: each new automatic block lasts this many times the one before (1: off)
+     * @param maxBlockDuration   the longest a growing block lasts
      */
     public record Abuse(
             @DefaultValue("10") @Positive long points,
@@ -141,7 +182,11 @@ public record AbuseGuardProperties(
         }
     }
 
-    /** Score decay: off (0s) by default, as in the seed. */
+    /**
+     * Score decay: off (0s) by default, as in the seed.
+     *
+     * @param halfLife how long after the last violation a score halves; 0: scores do not decay
+     */
     public record Decay(@DefaultValue("0s") @NotNull Duration halfLife) {
 
         @AssertTrue(message = "half-life must not be negative")
@@ -150,11 +195,23 @@ public record AbuseGuardProperties(
         }
     }
 
-    /** The audit trail: a Redis stream (or memory) of bounded length. */
+    /**
+     * The audit trail: a Redis stream (or memory) of bounded length.
+     *
+     * @param maxLength the most events the trail keeps (at least 100)
+     */
     public record Audit(@DefaultValue("10000") @Min(100) int maxLength) {
     }
 
-    /** Alerts on new blocks, POSTed to a webhook (Discord-compatible body); off without a URL. */
+    /**
+     * Alerts on new blocks, POSTed to a webhook (Discord-compatible body); off without a URL.
+     *
+     * @param webhookUrl     where a new block is POSTed (a Discord webhook accepts the body as is); unset: no alerts
+     * @param maxAttempts    how often one alert is tried before it is dropped
+     * @param initialBackoff the wait before the second try, doubling for each later one
+     * @param queueSize      how many alerts may wait to be sent; more are dropped
+     * @param timeout        the longest one attempt may take
+     */
     public record Alerts(
             URI webhookUrl,
             @DefaultValue("5") @Min(1) int maxAttempts,
@@ -164,8 +221,11 @@ public record AbuseGuardProperties(
     }
 
     /**
-     * The admin API's bearer token ({@code ABUSE_GUARD_ADMIN_TOKEN}); without one every admin call is refused.
-     * {@code label} names the token's holder in the audit trail.
+     * The admin API's bearer token; without one every admin call is refused.
+     *
+     * @param token the bearer token of the admin API, /actuator/refresh and /actuator/prometheus
+     *              (ABUSE_GUARD_ADMIN_TOKEN); empty: all of them refused (the demo profile generates one)
+     * @param label who the token's holder is in the audit trail
      */
     public record Admin(@DefaultValue("") String token, @DefaultValue("admin") @NotBlank String label) {
 
@@ -175,21 +235,39 @@ public record AbuseGuardProperties(
         }
     }
 
-    /** The stores behind the decisions. */
+    /**
+     * The stores behind the decisions.
+     *
+     * @param memory the in-memory store
+     * @param redis  the Redis store and its circuit breaker
+     */
     public record Store(@DefaultValue @Valid @NotNull Memory memory, @DefaultValue @Valid @NotNull Redis redis) {
     }
 
-    /** The in-memory store: decides when Redis is absent or down. */
+    /**
+     * The in-memory store: decides when Redis is absent or down.
+     *
+     * @param maxUsers how many users' state the in-memory store keeps (least recently used leave first)
+     */
     public record Memory(@DefaultValue("100000") @Positive long maxUsers) {
     }
 
     /**
      * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
-     * too slow for a store that sits on every request. {@code block-cache-ttl}: how often this instance
-     * reads its copy of the active blocks afresh from Redis, so news of a block or unblock that was lost
-     * lasts at most that long. {@code event-loop-lanes}: one
-     * decision connection per event loop of the HTTP server, on that loop (off: one connection on Lettuce's
-     * own threads, as for everything else).
+     * too slow for a store that sits on every request.
+     *
+     * @param enabled                       whether decisions go to Redis when spring.data.redis.* describes one
+     * @param eventLoopLanes                one decision connection per event loop of the HTTP server, on that
+     *                                      loop (off: one connection on Lettuce's own threads)
+     * @param timeout                       the time limit of one decision on Redis
+     * @param connectTimeout                the time limit of connecting to Redis
+     * @param failureRateThreshold          the share of failed calls (percent) that opens the circuit breaker
+     * @param slidingWindowSize             how many recent calls the breaker's failure rate is taken over
+     * @param minimumNumberOfCalls          how many calls the breaker needs before it may open
+     * @param waitInOpenState               how long the open breaker waits before it probes Redis again
+     * @param permittedCallsInHalfOpenState how many probe calls the half-open breaker lets through
+     * @param blockCacheTtl                 how often this instance reads its copy of the active blocks afresh,
+     *                                      so news of a block or unblock that was lost lasts at most that long
      */
     public record Redis(
             @DefaultValue("true") boolean enabled,

@@ -2,6 +2,7 @@ package dev.abuseguard.policy;
 
 import dev.abuseguard.strategy.Quota;
 import dev.abuseguard.strategy.StrategyType;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -13,8 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One action's limit, as written under {@code abuse-guard.actions.<name>} in routes.yml.
  *
+ * @param limit           how many requests the window admits
+ * @param window          the window (e.g. 1h): with limit, the rate
+ * @param strategy        token-bucket, sliding-window, fixed-window or leaky-bucket
+ * @param onStoreFailure  while Redis fails: local (decide from memory), allow or deny (503)
  * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
+ * @param spendOn         request (every request spends quota) or failure (only answers in failure-statuses)
  * @param failureStatuses with {@code spend-on: failure}: the backend statuses that spend quota
+ * @param global          a limit shared by all users of the action on all instances, or {@code null}
  * @param shadow          shadow mode: decided and spent as if enforced, but always forwarded; a refusal is
  *                        counted and logged, never scored
  */
@@ -26,6 +33,7 @@ public record ActionPolicy(
         @DefaultValue("2s") @NotNull Duration maxDelay,
         @DefaultValue("request") @NotNull SpendOn spendOn,
         @DefaultValue({"401", "403"}) @NotEmpty List<Integer> failureStatuses,
+        @Valid GlobalLimit global,
         @DefaultValue("false") boolean shadow) {
 
     public ActionPolicy {
@@ -35,7 +43,7 @@ public record ActionPolicy(
     /** Shorthand for tests and code: spend on every request, decide locally when the store is down. */
     public static ActionPolicy of(long limit, Duration window, StrategyType strategy) {
         return new ActionPolicy(limit, window, strategy, StoreFailureMode.LOCAL, Duration.ofSeconds(2),
-                SpendOn.REQUEST, List.of(401, 403), false);
+                SpendOn.REQUEST, List.of(401, 403), null, false);
     }
 
     @AssertTrue(message = "window must be at least 1ms and limit x window (ms) below 2^50")
@@ -56,13 +64,13 @@ public record ActionPolicy(
 
     /** The same limit with another {@code on-store-failure}: for routes that must never fail closed. */
     public ActionPolicy withOnStoreFailure(StoreFailureMode mode) {
-        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses, shadow);
+        return new ActionPolicy(limit, window, strategy, mode, maxDelay, spendOn, failureStatuses, global, shadow);
     }
 
     /** The same limit in shadow mode or enforced. */
     public ActionPolicy withShadow(boolean inShadow) {
-        return inShadow == shadow ? this
-                : new ActionPolicy(limit, window, strategy, onStoreFailure, maxDelay, spendOn, failureStatuses, inShadow);
+        return inShadow == shadow ? this : new ActionPolicy(limit, window, strategy, onStoreFailure, maxDelay, spendOn,
+                failureStatuses, global, inShadow);
     }
 
     public Quota quota() {

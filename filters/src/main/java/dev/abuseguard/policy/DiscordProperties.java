@@ -16,11 +16,11 @@ import org.springframework.util.unit.DataSize;
  * without such a route needs none of them.
  *
  * @param publicKey          the application's Ed25519 public key as Discord shows it (64 hex digits); when
- *                           blank, the environment variable {@code DISCORD_PUBLIC_KEY}
- * @param defaultAction      the action of every interaction that {@code commands} does not name
- * @param autocompleteAction the action of autocomplete interactions (default: {@code default-action}); not the
+ *                           blank, the environment variable DISCORD_PUBLIC_KEY
+ * @param defaultAction      the action of every interaction that commands does not name
+ * @param autocompleteAction the action of autocomplete interactions (default: default-action); not the
  *                           command's own, since Discord sends one per keystroke while the user types
- * @param commands           a command name, or a component's {@code custom_id} prefix, to its action
+ * @param commands           a command name, or a component's custom_id prefix, to its action
  * @param maxBody            the largest interaction the gateway buffers to verify; larger ones get 413
  * @param messages           what a user reads in Discord instead of a 429 or 403
  */

@@ -52,15 +52,28 @@ final class InMemoryTrendStore implements TrendStore {
     }
 
     @Override
-    public synchronized Mono<TrendReport> read(long fromMinute, long toMinute, int offenderMinutes, int topOffenders) {
+    public synchronized Mono<List<TrendRow>> rows(long fromMinute, long toMinute) {
         List<TrendRow> rows = new ArrayList<>();
-        counts.subMap(fromMinute, true, toMinute, true).forEach((minute, actions) -> actions.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(action -> rows.add(TrendRow.of(minute, action.getKey(), action.getValue()))));
-        Map<String, Long> hour = new HashMap<>();
-        offenders.subMap(toMinute - offenderMinutes + 1, true, toMinute, true)
-                .values().forEach(users -> users.forEach((user, n) -> hour.merge(user, n, Long::sum)));
-        return Mono.just(new TrendReport(rows, top(hour, topOffenders)));
+        if (fromMinute <= toMinute) {
+            counts.subMap(fromMinute, true, toMinute, true).forEach((minute, actions) -> actions.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(action -> rows.add(TrendRow.of(minute, action.getKey(), action.getValue()))));
+        }
+        return Mono.just(rows);
+    }
+
+    @Override
+    public synchronized Mono<List<Offender>> offenders(long fromMinute, long toMinute, int limit) {
+        Map<String, Long> violations = new HashMap<>();
+        if (fromMinute <= toMinute) {
+            offenders.subMap(fromMinute, true, toMinute, true)
+                    .values().forEach(users -> users.forEach((user, n) -> violations.merge(user, n, Long::sum)));
+        }
+        return Mono.just(top(violations, limit));
+    }
+
+    synchronized int minutesKept() {
+        return Math.max(counts.size(), offenders.size());
     }
 
     static List<Offender> top(Map<String, Long> violations, int limit) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import reactor.core.publisher.Mono;
 
@@ -75,26 +76,32 @@ final class RedisTrendStore implements TrendStore {
     }
 
     @Override
-    public Mono<TrendReport> read(long fromMinute, long toMinute, int offenderMinutes, int topOffenders) {
+    public Mono<List<TrendRow>> rows(long fromMinute, long toMinute) {
         List<String> keys = new ArrayList<>();
         for (long minute = fromMinute; minute <= toMinute; minute++) {
             keys.add(countsKey(minute));
         }
-        for (long minute = toMinute - offenderMinutes + 1; minute <= toMinute; minute++) {
+        return redis.<List<Object>>run(READ, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+                Integer.toString(keys.size()), "0").map(reply -> rows(reply, fromMinute));
+    }
+
+    @Override
+    public Mono<List<Offender>> offenders(long fromMinute, long toMinute, int limit) {
+        List<String> keys = new ArrayList<>();
+        for (long minute = fromMinute; minute <= toMinute; minute++) {
             keys.add(offendersKey(minute));
         }
-        int n = (int) (toMinute - fromMinute + 1);
         return redis.<List<Object>>run(READ, ScriptOutputType.MULTI, keys.toArray(String[]::new),
-                Integer.toString(n), Integer.toString(topOffenders)).map(reply -> report(reply, fromMinute));
+                "0", Integer.toString(limit)).map(RedisTrendStore::offenders);
     }
 
     @SuppressWarnings("unchecked")
-    private static TrendReport report(List<Object> reply, long fromMinute) {
+    private static List<TrendRow> rows(List<Object> reply, long fromMinute) {
         List<Object> minutes = (List<Object>) reply.get(0);
         List<TrendRow> rows = new ArrayList<>();
         for (int i = 0; i < minutes.size(); i++) {
             List<Object> fields = (List<Object>) minutes.get(i);
-            Map<String, long[]> actions = new java.util.TreeMap<>();
+            Map<String, long[]> actions = new TreeMap<>();
             for (int f = 0; f + 1 < fields.size(); f += 2) {
                 String field = String.valueOf(fields.get(f));
                 int bar = field.lastIndexOf('|');
@@ -107,12 +114,17 @@ final class RedisTrendStore implements TrendStore {
             long minute = fromMinute + i;
             actions.forEach((action, counts) -> rows.add(TrendRow.of(minute, action, counts)));
         }
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Offender> offenders(List<Object> reply) {
         List<Object> ranked = (List<Object>) reply.get(1);
         List<Offender> offenders = new ArrayList<>();
         for (int i = 0; i + 1 < ranked.size(); i += 2) {
             offenders.add(new Offender(String.valueOf(ranked.get(i)),
                     (long) Double.parseDouble(String.valueOf(ranked.get(i + 1)))));
         }
-        return new TrendReport(rows, offenders);
+        return offenders;
     }
 }

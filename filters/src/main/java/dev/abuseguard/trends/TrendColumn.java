@@ -22,14 +22,18 @@ public enum TrendColumn {
         return wireName;
     }
 
-    /** By name, so that an outcome added later (a shadow decision) finds its column without a change here. */
+    /**
+     * By name, so that an outcome added later (a shadow decision) finds its column without a change here. An
+     * exempt user's request is forwarded, so it is allowed; an outcome this version does not know is counted
+     * as allowed too rather than as a failure of the store.
+     */
     static TrendColumn of(Outcome outcome) {
-        return switch (outcome.name()) {
-            case "ALLOWED" -> ALLOWED;
+        String name = outcome.name();
+        return switch (name) {
             case "RATE_LIMITED" -> RATE_LIMITED;
             case "BLOCKED" -> BLOCKED;
-            case "SHADOW" -> SHADOW;
-            default -> STORE_UNAVAILABLE;
+            case "STORE_UNAVAILABLE" -> STORE_UNAVAILABLE;
+            default -> name.startsWith("SHADOW") ? SHADOW : ALLOWED;
         };
     }
 

@@ -3,6 +3,7 @@ package dev.abuseguard.trends;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.ObservedDecisionStore;
 import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import java.time.Clock;
 import java.util.HashMap;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts decisions in memory until the next flush: per minute and action one array of counters, per minute
  * the violations of each user. The request path only increments; no I/O. Bounded: actions come from the
- * configuration, minutes are drained every flush, and at most {@code maxOffenders} users are counted per
- * minute between two flushes (more distinct offenders than that in a few seconds are not ranked).
+ * configuration, only the current and the previous minute are kept, and at most {@code maxOffenders} users
+ * are counted per minute (more distinct offenders than that in one minute are counted, but not ranked).
  */
 public final class TrendRecorder implements ObservedDecisionStore.Listener {
 
@@ -37,7 +38,7 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
                 .computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()))
                 .incrementAndGet((decision.shadowOf() != null ? TrendColumn.SHADOW : TrendColumn.of(decision.outcome()))
                         .ordinal());
-        if (decision.outcome() == Outcome.RATE_LIMITED) {
+        if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             Map<String, LongAdder> users = offenders.computeIfAbsent(minute, m -> new ConcurrentHashMap<>());
             LongAdder violations = users.get(userId);
             if (violations == null && users.size() < maxOffenders) {
@@ -74,13 +75,23 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
                 }
             }
         }
+        // as the counters: an adder is read and zeroed in place, never removed while its minute is current,
+        // so an increment racing with the flush is never lost
         Map<Long, Map<String, Long>> drainedOffenders = new HashMap<>();
-        for (Long minute : offenders.keySet()) {
-            Map<String, LongAdder> users = offenders.remove(minute);
+        for (Iterator<Map.Entry<Long, Map<String, LongAdder>>> it = offenders.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Map<String, LongAdder>> minute = it.next();
+            if (minute.getKey() < current - 1) {
+                it.remove();
+            }
             Map<String, Long> taken = new HashMap<>();
-            users.forEach((user, violations) -> taken.put(user, violations.sum()));
+            minute.getValue().forEach((user, violations) -> {
+                long n = violations.sumThenReset();
+                if (n != 0) {
+                    taken.put(user, n);
+                }
+            });
             if (!taken.isEmpty()) {
-                drainedOffenders.put(minute, taken);
+                drainedOffenders.put(minute.getKey(), taken);
             }
         }
         return new TrendBatch(drainedCounts, drainedOffenders);

@@ -1,17 +1,17 @@
 package dev.abuseguard.trends;
 
+import java.util.List;
 import reactor.core.publisher.Mono;
 
-/** Where the counts of every instance are added up. */
+/** Where the counts of every instance are added up. Minutes are epoch minutes, both ends inclusive. */
 interface TrendStore {
 
     /** Adds one flush's counts: one command for the shared store. */
     Mono<Void> add(TrendBatch batch);
 
-    /**
-     * @param fromMinute       the first epoch minute of the rows
-     * @param toMinute         the last epoch minute (inclusive) of the rows and of the offenders' hour
-     * @param offenderMinutes  how many minutes, ending at {@code toMinute}, the offenders are counted over
-     */
-    Mono<TrendReport> read(long fromMinute, long toMinute, int offenderMinutes, int topOffenders);
+    /** The rows of the minutes {@code fromMinute..toMinute}, oldest first, actions by name within a minute. */
+    Mono<List<TrendRow>> rows(long fromMinute, long toMinute);
+
+    /** The {@code limit} users with the most violations over {@code fromMinute..toMinute}, most first. */
+    Mono<List<Offender>> offenders(long fromMinute, long toMinute, int limit);
 }

@@ -4,6 +4,7 @@ import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -23,6 +24,7 @@ public final class Trends implements AutoCloseable {
     public static final int OFFENDER_MINUTES = 60;
     private static final Logger log = LoggerFactory.getLogger(Trends.class);
     private static final int KEEP_OFFENDERS_PER_MINUTE = 1000;
+    private static final Duration CLOSING_FLUSH = Duration.ofSeconds(1);
 
     private final TrendRecorder recorder;
     private final InMemoryTrendStore local;
@@ -43,7 +45,7 @@ public final class Trends implements AutoCloseable {
 
     /** @param connection Redis, or null: then the instance's own counts are all there is */
     public static Trends start(AbuseGuardProperties.Trends settings, LettuceConnection connection, Clock clock) {
-        TrendRecorder recorder = new TrendRecorder(clock, settings.maxOffendersPerFlush());
+        TrendRecorder recorder = new TrendRecorder(clock, settings.maxOffendersPerMinute());
         InMemoryTrendStore local = new InMemoryTrendStore(MAX_MINUTES + OFFENDER_MINUTES, KEEP_OFFENDERS_PER_MINUTE);
         TrendStore shared = connection == null ? null
                 : new RedisTrendStore(connection, settings.retention(), KEEP_OFFENDERS_PER_MINUTE);
@@ -69,22 +71,52 @@ public final class Trends implements AutoCloseable {
         });
     }
 
-    /** The last {@code minutes} minutes up to now (1..{@value #MAX_MINUTES}) and the top offenders of the hour. */
-    public Mono<TrendReport> read(int minutes, int topOffenders) {
-        if (minutes < 1 || minutes > MAX_MINUTES) {
-            throw new IllegalArgumentException("minutes must be 1.." + MAX_MINUTES);
+    /** The rows of the last {@code minutes} minutes up to now (1..{@value #MAX_MINUTES}), oldest first. */
+    public Mono<List<TrendRow>> rows(int minutes) {
+        return read(minutes, MAX_MINUTES, (store, from, now) -> store.rows(from, now));
+    }
+
+    /**
+     * The {@code limit} users with the most violations over the last {@code minutes} minutes
+     * (1..{@value #OFFENDER_MINUTES}), most first.
+     */
+    public Mono<List<Offender>> offenders(int minutes, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return read(minutes, OFFENDER_MINUTES, (store, from, now) -> store.offenders(from, now, limit));
+    }
+
+    private <T> Mono<T> read(int minutes, int most, Read<T> read) {
+        if (minutes < 1 || minutes > most) {
+            throw new IllegalArgumentException("minutes must be 1.." + most);
         }
         long now = clock.millis() / 60_000;
         long from = now - minutes + 1;
-        Mono<TrendReport> own = local.read(from, now, OFFENDER_MINUTES, topOffenders);
-        return shared == null ? own : shared.read(from, now, OFFENDER_MINUTES, topOffenders).onErrorResume(e -> {
+        Mono<T> own = read.from(local, from, now);
+        return shared == null ? own : read.from(shared, from, now).onErrorResume(e -> {
             log.debug("Trend counts not readable from Redis, serving this instance's: {}", e.toString());
             return own;
         });
     }
 
+    /** For tests of the bounds: how many minutes this instance keeps of its own. */
+    int localMinutesKept() {
+        return local.minutesKept();
+    }
+
+    private interface Read<T> {
+        Mono<T> from(TrendStore store, long fromMinute, long toMinute);
+    }
+
+    /** Stops flushing, after one last flush (bounded in time) so the last seconds' counts are not lost. */
     @Override
     public void close() {
         flushing.dispose();
+        try {
+            flush().block(CLOSING_FLUSH);
+        } catch (RuntimeException e) {
+            log.debug("Last trend counts not added to Redis: {}", e.toString());
+        }
     }
 }

@@ -127,7 +127,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     void leakyBucketHoldsRequestsForTheirTurnAndRefusesTurnsBeyondMaxDelay() {
         DecisionStore store = store();
         Action shaped = new Action("shaped", new ActionPolicy(4, Duration.ofSeconds(4), StrategyType.LEAKY_BUCKET,
-                StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.REQUEST, List.of(401), false));
+                StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.REQUEST, List.of(401), null, false));
 
         assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 2, 1_000, 0, 0));
         assertThat(decide(store, "frank", shaped)).isEqualTo(allowed(4, 1, 2_000, 1_000, 0));
@@ -143,7 +143,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     void leakyBucketQueueHoldsLimitPlacesWhenMaxDelayAllowsIt() {
         DecisionStore store = store();
         Action queue = new Action("queue", new ActionPolicy(3, Duration.ofSeconds(3), StrategyType.LEAKY_BUCKET,
-                StoreFailureMode.LOCAL, Duration.ofSeconds(10), SpendOn.REQUEST, List.of(401), false));
+                StoreFailureMode.LOCAL, Duration.ofSeconds(10), SpendOn.REQUEST, List.of(401), null, false));
 
         assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(0);
         assertThat(decide(store, "gina", queue).delayMillis()).isEqualTo(1_000);
@@ -195,7 +195,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         DecisionStore store = store();
         Action failedLogin = new Action("failed_login", new ActionPolicy(3, Duration.ofMinutes(15),
                 StrategyType.FIXED_WINDOW, StoreFailureMode.LOCAL, Duration.ofSeconds(2), SpendOn.FAILURE,
-                List.of(401, 403), false));
+                List.of(401, 403), null, false));
 
         for (int i = 0; i < 10; i++) { // successful logins one after another: each spends, and is given back
             assertThat(decide(store, "ivan", failedLogin)).isEqualTo(allowed(3, 2, 900_000, 0, 0));

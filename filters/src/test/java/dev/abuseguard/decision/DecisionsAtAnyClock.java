@@ -34,7 +34,7 @@ public abstract class DecisionsAtAnyClock {
             if (strategy == StrategyType.LEAKY_BUCKET) {
                 burst = new Action(burst.name(), new ActionPolicy(3, Duration.ofHours(1), strategy,
                         burst.policy().onStoreFailure(), Duration.ofHours(2), burst.policy().spendOn(),
-                        burst.policy().failureStatuses(), false));
+                        burst.policy().failureStatuses(), null, false));
             }
             for (long remaining = 2; remaining >= 0; remaining--) {
                 Decision allowed = decide(store, user, burst);

@@ -50,6 +50,30 @@ public final class RedisMonitor implements AutoCloseable {
         return lines.stream().filter(line -> !line.contains(" lua] ")).map(RedisMonitor::commandName).toList();
     }
 
+    /**
+     * Commands sent by clients, each the whole line as MONITOR shows it (name, arguments, keys): to tell one
+     * script's calls from another's.
+     */
+    public List<String> clientLines() {
+        return lines.stream().filter(line -> !line.contains(" lua] ") && line.contains("] \"")).toList();
+    }
+
+    /** A command a client sent, with the client's address ({@code 127.0.0.1:54321}): one address, one connection. */
+    public record Sent(String client, String command) {
+    }
+
+    /** {@link #clientCommands()} with the connection each came from. */
+    public List<Sent> clientCommandsWithConnection() {
+        return lines.stream().filter(line -> !line.contains(" lua] "))
+                .map(line -> new Sent(clientOf(line), commandName(line))).toList();
+    }
+
+    /** {@code 1700000000.123456 [0 127.0.0.1:54321] "EVALSHA" ...}: the part after the database number. */
+    private static String clientOf(String line) {
+        int open = line.indexOf('[');
+        return line.substring(line.indexOf(' ', open) + 1, line.indexOf(']', open));
+    }
+
     /** Commands that scripts made inside Redis. */
     public List<String> scriptCommands() {
         return lines.stream().filter(line -> line.contains(" lua] ")).map(RedisMonitor::commandName).toList();

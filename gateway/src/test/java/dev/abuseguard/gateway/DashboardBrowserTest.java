@@ -50,7 +50,8 @@ class DashboardBrowserTest {
         redis.flushAll();
         backend = Backends.answeringOk();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=dashboard");
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=dashboard",
+                "--abuse-guard.trends.flush-interval=500ms");
     }
 
     @AfterAll
@@ -62,10 +63,14 @@ class DashboardBrowserTest {
     }
 
     static WebDriver openBrowser() throws java.io.IOException {
+        return openBrowser(900);
+    }
+
+    private static WebDriver openBrowser(int height) throws java.io.IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280," + height, "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -114,6 +119,67 @@ class DashboardBrowserTest {
         } finally {
             browser.quit();
             redis.flushAll(); // the other test counts its own users
+        }
+    }
+
+    /**
+     * A spike of violations driven through the gateway: 12 users over the limit of {@code tiny} (36 rate-limited
+     * answers) and one over {@code pack_create} (2). The chart draws one line per action with those counts, its
+     * peak above the others; the offenders and the limits in force are listed. The screenshot is the README's.
+     */
+    @Test
+    void theChartShowsTheSpikeOfViolationsTheTrafficCaused() throws Exception {
+        WebTestClient client = gateway.client();
+        for (int u = 0; u < 12; u++) {
+            client.get().uri("/tiny").header("X-User-Id", "spiker-" + u).exchange().expectStatus().isOk();
+            for (int i = 0; i < (u == 0 ? 4 : 3) - (u == 1 ? 1 : 0); i++) {
+                client.get().uri("/tiny").header("X-User-Id", "spiker-" + u).exchange().expectStatus().isEqualTo(429);
+            }
+        }
+        for (int i = 0; i < 7; i++) {
+            client.post().uri("/packs/open").header("X-User-Id", "collector").exchange()
+                    .expectStatus().isEqualTo(i < 5 ? 200 : 429);
+        }
+
+        WebDriver browser = openBrowser(1300);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            browser.get(gateway.baseUrl() + "/admin");
+            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("connect")).click();
+            // the counts reach Redis within a flush (500 ms here); the page reloads every 10 s and on live events
+            wait.until(driver -> "36".equals(page.executeScript("const s = document.querySelector("
+                    + "\"#chart polyline[data-action='tiny']\"); return s && String(s.dataset.values.split(',')"
+                    + ".reduce((a, b) => a + Number(b), 0));")));
+
+            String packs = (String) page.executeScript("return document.querySelector("
+                    + "\"#chart polyline[data-action='pack_create']\").dataset.values;");
+            assertThat(packs.split(",")).hasSize(60);
+            assertThat(java.util.Arrays.stream(packs.split(",")).mapToLong(Long::parseLong).sum()).isEqualTo(2);
+            // the peak of the spike is drawn higher (a smaller y) than the other action's, and labelled
+            double tinyPeak = ((Number) page.executeScript("return Number(document.querySelector("
+                    + "\"#chart circle[data-action='tiny']\").getAttribute('cy'));")).doubleValue();
+            double packsPeak = ((Number) page.executeScript("return Number(document.querySelector("
+                    + "\"#chart circle[data-action='pack_create']\").getAttribute('cy'));")).doubleValue();
+            assertThat(tinyPeak).isLessThan(packsPeak);
+            String label = browser.findElement(By.cssSelector("#chart text.peak[data-action='tiny']")).getText();
+            assertThat(Long.parseLong(label)).isBetween(18L, 36L); // the spike may straddle a minute's end
+            assertThat(browser.findElement(By.id("legend")).getText()).contains("tiny 36", "pack_create 2");
+
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#offenders tr:first-child"), "spiker-0"));
+            assertThat(browser.findElement(By.cssSelector("#offenders tr:first-child")).getText()).contains("4");
+            assertThat(browser.findElements(By.cssSelector("#offenders tr"))).hasSize(10);
+            WebElement tiny = browser.findElement(By.cssSelector("#limits tr[data-action='tiny']"));
+            assertThat(tiny.getText()).contains("token-bucket", "1", "1h");
+            assertThat(browser.findElement(By.id("limits-head")).getText()).contains("Strategy", "Limit", "Window");
+
+            Path screenshot = Path.of("target", "dashboard-trends.png");
+            Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+            redis.flushAll(); // the other tests count their own users
         }
     }
 

@@ -38,10 +38,12 @@ class MultiInstanceEndToEndTest {
         backend = Backends.started();
         String routes = TestRoutes.to(backend.port());
         // a generous time limit: this test is about exactness, not about failing over under load
+        // the trend counts are added every 5 s by default: one command of their own that MONITOR would show
+        // among the decisions counted here (TrendsEndToEndTest counts those)
         first = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=5s",
-                "--abuse-guard.admin.token=" + TOKEN);
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.trends.flush-interval=1h");
         second = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=5s",
-                "--abuse-guard.admin.token=" + TOKEN);
+                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.trends.flush-interval=1h");
     }
 
     @AfterAll

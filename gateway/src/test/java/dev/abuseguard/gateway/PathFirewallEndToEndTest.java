@@ -17,8 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Proxied requests skip the firewall's header wrapping, not its checks of the path: spellings a backend could
- * normalize differently are still refused before any route, for proxied paths and the admin API alike.
+ * Proxied requests skip Spring Security, not the checks of the path: spellings a backend could normalize
+ * differently are refused before any route, for proxied paths and the admin API alike, and so is a method
+ * other than the standard ones.
  */
 class PathFirewallEndToEndTest {
 
@@ -45,19 +46,42 @@ class PathFirewallEndToEndTest {
     void aPathSpellingIsRefusedBeforeAnyRoute(String path) throws IOException {
         backend.resetRequests();
 
-        String status = rawGet(path);
+        String status = raw("GET", path);
 
         assertThat(status).as(path).startsWith("HTTP/1.1 400");
         assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(path).isEmpty();
     }
 
-    /** The status line of a GET sent byte for byte as written, which no HTTP client library would do. */
-    private static String rawGet(String path) throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"TRACE", "CONNECT", "PROPFIND", "FOO"})
+    void anUnusualMethodIsRefusedAndNotForwarded(String method) throws IOException {
+        backend.resetRequests();
+
+        String status = raw(method, "/packs/open");
+
+        assertThat(status).as(method).startsWith("HTTP/1.1 400");
+        assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(method).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST", "DELETE"})
+    void aStandardMethodOnAPlainPathIsForwarded(String method) throws IOException {
+        backend.resetRequests();
+
+        String status = raw(method, "/packs/open");
+
+        assertThat(status).as(method).startsWith("HTTP/1.1 200");
+        assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(method).hasSize(1);
+    }
+
+    /** The status line of a request sent byte for byte as written, which no HTTP client library would do. */
+    private static String raw(String method, String path) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-Id: path-user\r\n"
-                    + "Authorization: Bearer t0ken\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\nHost: 127.0.0.1\r\n"
+                    + "X-User-Id: path-user\r\nAuthorization: Bearer t0ken\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder line = new StringBuilder();

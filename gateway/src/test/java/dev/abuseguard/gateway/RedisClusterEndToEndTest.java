@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.testsupport.RedisCluster;
 import dev.abuseguard.testsupport.RedisMonitor;
 import dev.abuseguard.testsupport.RedisServer;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +33,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class RedisClusterEndToEndTest {
 
+    /** The periodic topology refresh, as configured here: the default, written out. */
+    private static final Duration REFRESH_PERIOD = Duration.ofSeconds(30);
+
     private static RedisCluster cluster;
     private static WireMockServer backend;
     private static GatewayApp gateway;
@@ -40,7 +46,11 @@ class RedisClusterEndToEndTest {
         cluster = RedisCluster.start();
         backend = Backends.answeringOk();
         gateway = GatewayApp.startOnCluster(TestRoutes.to(backend.port()), cluster.nodesProperty(),
-                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=health-token");
+                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=health-token",
+                "--spring.data.redis.lettuce.cluster.refresh.period=" + REFRESH_PERIOD.toSeconds() + "s",
+                // the trends flush (one EVALSHA of its own every flush-interval, 5 s by default) kept out of the
+                // measured windows: what is counted here is what decisions and the topology refresh send
+                "--abuse-guard.trends.flush-interval=10m");
         client = gateway.client();
         awaitDecidingOnTheCluster();
     }
@@ -217,18 +227,29 @@ class RedisClusterEndToEndTest {
         assertEveryKeyHasATtl();
     }
 
-    /** What one node executed: commands clients sent, and commands scripts made inside it. */
-    private record Traffic(List<String> client, List<String> script) {
+    /**
+     * What one node executed: commands clients sent over the decision connections, commands scripts made
+     * inside it, and the topology refreshes it answered (a refresh opens connections of its own and asks
+     * {@code CLUSTER NODES} on them), each the list of what that connection sent.
+     */
+    private record Traffic(List<String> client, List<String> script, List<List<String>> refreshes) {
     }
+
+    /** What the topology refresh sends: the handshake of its own connection, then the node's view and info. */
+    private static final Set<String> REFRESH_COMMANDS = Set.of("HELLO", "AUTH", "CLIENT", "CLUSTER", "INFO", "PING",
+            "QUIT");
 
     /**
      * Runs {@code action} with MONITOR on every node and returns what each node executed meanwhile. Then
      * the test sends ECHO to every node itself: a monitor that shows the ECHO has shown everything its node
-     * executed before, so the lists are complete. Nothing is filtered out: LettuceConnection enables no
-     * periodic or adaptive topology refresh, so besides connecting Lettuce sends nothing but decisions.
+     * executed before, so the lists are complete. Nothing is filtered out: the connections that asked for
+     * the topology are set apart as refreshes, and their count is bounded by the periodic refresh's period
+     * (each Lettuce client, the general one and one per decision lane, refreshes every period; on a healthy
+     * cluster the adaptive refresh never fires).
      */
     private static Map<RedisServer, Traffic> trafficDuring(String name, Runnable action) throws Exception {
         Map<RedisServer, RedisMonitor> monitors = new LinkedHashMap<>();
+        long start = System.nanoTime();
         try {
             for (RedisServer node : cluster.nodes()) {
                 monitors.put(node, new RedisMonitor(node.port()));
@@ -240,10 +261,20 @@ class RedisClusterEndToEndTest {
             Awaitility.await("every monitor shows the ECHO").atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> monitors.values().stream().allMatch(m -> m.clientCommands().contains("ECHO")));
+            long windowMillis = (System.nanoTime() - start) / 1_000_000;
             Map<RedisServer, Traffic> traffic = new LinkedHashMap<>();
-            monitors.forEach((node, monitor) -> {
-                List<String> sent = monitor.clientCommands();
-                traffic.put(node, new Traffic(sent.subList(0, sent.indexOf("ECHO")), monitor.scriptCommands()));
+            monitors.forEach((node, monitor) -> traffic.put(node, split(monitor)));
+            int clients = gateway.bean(LettuceConnection.class).laneCount() + 1;
+            long allowed = clients * (1 + windowMillis / REFRESH_PERIOD.toMillis());
+            traffic.forEach((node, seen) -> {
+                assertThat(seen.refreshes()).as("topology refreshes node %d answered in %d ms (%d clients, every %s)",
+                        node.port(), windowMillis, clients, REFRESH_PERIOD).hasSizeLessThanOrEqualTo((int) allowed);
+                seen.refreshes().forEach(refresh -> assertThat(refresh).as("what a refresh sent node %d", node.port())
+                        .isSubsetOf(REFRESH_COMMANDS).contains("CLUSTER"));
+                if (!seen.refreshes().isEmpty()) {
+                    System.out.printf("periodic refresh seen on node %d during %s: %s%n", node.port(), name,
+                            seen.refreshes());
+                }
             });
             return traffic;
         } finally {
@@ -251,6 +282,43 @@ class RedisClusterEndToEndTest {
                 monitor.close();
             }
         }
+    }
+
+    /** What a new connection sends before anything else. */
+    private static final Set<String> HANDSHAKE = Set.of("HELLO", "AUTH", "CLIENT");
+
+    /**
+     * The node's traffic up to the test's ECHO, the topology refresh's connections set apart. A refresh's
+     * connection may have sent only its handshake by the ECHO: what it sends next (CLUSTER NODES, or
+     * anything else) decides what it was, so the split waits for that.
+     */
+    private static Traffic split(RedisMonitor monitor) {
+        List<RedisMonitor.Sent> all = Awaitility.await("connections past their handshake")
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(monitor::clientCommandsWithConnection, sent -> {
+                    Map<String, List<String>> byConnection = byConnection(sent);
+                    return byConnection(upToEcho(sent)).keySet().stream()
+                            .allMatch(client -> !HANDSHAKE.containsAll(byConnection.get(client)));
+                });
+        Map<String, List<String>> whole = byConnection(all);
+        Set<String> refreshing = whole.entrySet().stream()
+                .filter(e -> e.getValue().contains("CLUSTER") && REFRESH_COMMANDS.containsAll(e.getValue()))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        List<RedisMonitor.Sent> window = upToEcho(all);
+        List<List<String>> refreshes = byConnection(window).keySet().stream().filter(refreshing::contains)
+                .map(whole::get).toList();
+        List<String> decisions = window.stream().filter(sent -> !refreshing.contains(sent.client()))
+                .map(RedisMonitor.Sent::command).toList();
+        return new Traffic(decisions, monitor.scriptCommands(), refreshes);
+    }
+
+    private static List<RedisMonitor.Sent> upToEcho(List<RedisMonitor.Sent> sent) {
+        return sent.subList(0, sent.stream().map(RedisMonitor.Sent::command).toList().indexOf("ECHO"));
+    }
+
+    private static Map<String, List<String>> byConnection(List<RedisMonitor.Sent> sent) {
+        return sent.stream().collect(Collectors.groupingBy(RedisMonitor.Sent::client, LinkedHashMap::new,
+                Collectors.mapping(RedisMonitor.Sent::command, Collectors.toList())));
     }
 
     /** One user id per master, found by asking the cluster which node serves each candidate's hash tag. */

@@ -49,10 +49,9 @@ class AdminSecurityConfiguration {
     }
 
     /**
-     * Every request's method, host and path are checked as Spring Security's strict firewall checks them
-     * (encoded slashes, dot segments, {@code //} and the like are refused with 400), but only the gateway's own
-     * endpoints get the firewall's wrapped headers, which re-validate every header on every read: a proxied
-     * request's headers are read and copied on to the backend, and Netty has parsed them already.
+     * What enters the security chains ({@link OwnEndpointsOnly}: the gateway's own endpoints, and requests with
+     * an unusual method) is checked by Spring Security's strict firewall. Only the gateway's own endpoints get the
+     * firewall's wrapped headers, which re-validate every header on every read.
      */
     @Bean
     ServerWebExchangeFirewall firewall() {

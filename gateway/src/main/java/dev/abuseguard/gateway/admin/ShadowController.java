@@ -44,14 +44,14 @@ class ShadowController {
         if (minutes < 1 || minutes > Trends.MAX_MINUTES) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "minutes must be 1.." + Trends.MAX_MINUTES);
         }
-        return trends.read(minutes, 0).map(report -> {
+        return trends.rows(minutes).map(rows -> {
             Map<String, Long> counts = new TreeMap<>();
             for (Action action : policies.current().actions().all()) {
                 if (action.policy().shadow()) {
                     counts.put(action.name(), 0L);
                 }
             }
-            for (TrendRow row : report.rows()) {
+            for (TrendRow row : rows) {
                 if (row.shadow() > 0) {
                     counts.merge(row.action(), row.shadow(), Long::sum);
                 }

@@ -1,0 +1,39 @@
+package dev.abuseguard.spike;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code abuse-guard.spike.*}: an alert when an action's rate over the last {@code interval} is at least
+ * {@code min-rate} (requests per second) and more than {@code factor} times its average over the trailing
+ * {@code baseline}. Read at start-up.
+ */
+@Validated
+@ConfigurationProperties("abuse-guard.spike")
+public record SpikeProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5") @DecimalMin("1") @DecimalMax("1000") double factor,
+        @DefaultValue("10m") @NotNull Duration baseline,
+        @DefaultValue("10s") @NotNull Duration interval,
+        @DefaultValue("1") @DecimalMin("0") double minRate) {
+
+    @AssertTrue(message = "interval must be at least 10ms and baseline at least one interval")
+    public boolean isDurationsUsable() {
+        return interval == null || baseline == null
+                || (interval.toMillis() >= 10 && baseline.compareTo(interval) >= 0);
+    }
+
+    long factorPermille() {
+        return Math.round(factor * 1000);
+    }
+
+    long minRateMilli() {
+        return Math.round(minRate * 1000);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.abuseguard.gateway.admin;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/**
+ * {@code GET /admin}: the dashboard, one static page shipped in the jar. The token is typed into the page. A
+ * controller rather than a router function: controllers are looked up for the gateway's own endpoints only
+ * ({@link OwnEndpointsOnly}), where a router function would be tried for every proxied request.
+ */
+@Controller
+class DashboardPage {
+
+    private final Resource page = new ClassPathResource("admin/index.html");
+
+    @GetMapping({"/admin", "/admin/"})
+    ResponseEntity<Resource> dashboard() {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(page);
+    }
+}
