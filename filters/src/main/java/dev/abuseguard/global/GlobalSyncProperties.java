@@ -11,6 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code abuse-guard.global-sync-interval}: how often each instance adds its counts under global limits to the
  * shared counters and reads their totals (default 100 ms). Bound apart from the rest of {@code abuse-guard}, read at
  * start-up.
+ *
+ * @param globalSyncInterval how often each instance reconciles its counts under global limits with the others'
  */
 @Validated
 @ConfigurationProperties("abuse-guard")

@@ -13,6 +13,12 @@ import org.springframework.validation.annotation.Validated;
  * {@code abuse-guard.spike.*}: an alert when an action's rate over the last {@code interval} is at least
  * {@code min-rate} (requests per second) and more than {@code factor} times its average over the trailing
  * {@code baseline}. Read at start-up.
+ *
+ * @param enabled  whether spikes raise alerts at all
+ * @param factor   how many times its trailing average an action's rate must exceed to be a spike
+ * @param baseline how far back the trailing average reaches
+ * @param interval how long a stretch the current rate is measured over
+ * @param minRate  the least rate (requests per second) that can be a spike
  */
 @Validated
 @ConfigurationProperties("abuse-guard.spike")
