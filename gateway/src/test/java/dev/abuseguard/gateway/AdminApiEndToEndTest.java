@@ -84,6 +84,17 @@ class AdminApiEndToEndTest {
     }
 
     @Test
+    void aRefusedCallStoresNothingAndSetsNoCookie() {
+        for (int i = 0; i < 20; i++) {
+            client.get().uri("/admin/api/stats").header("Accept", "text/html").exchange()
+                    .expectStatus().isUnauthorized().expectHeader().doesNotExist("Set-Cookie");
+            client.get().uri("/admin/api/users").header("Authorization", "Bearer wrong").exchange()
+                    .expectStatus().isUnauthorized().expectHeader().doesNotExist("Set-Cookie");
+        }
+        admin("GET", "/stats").exchange().expectStatus().isOk().expectHeader().doesNotExist("Set-Cookie");
+    }
+
+    @Test
     void theStatsAndTheUserListShowABlockedUserWithTheirHistory() {
         blockByViolations("mallory");
         client.get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isOk();
