@@ -254,7 +254,8 @@ public class AbuseGuardAutoConfiguration {
                 Set.copyOf(overrides.exemptUsers()), local, tiers, clock)));
         LettuceConnection connection = redis.getIfAvailable();
         if (connection != null) {
-            chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument), breaker,
+            chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument,
+                            () -> policies.current().actions().all()), breaker,
                             new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
                     .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
         }

@@ -43,6 +43,9 @@ public final class BlockCachingDecisionStore implements DecisionStore {
     }
 
     private void remember(String userId, Decision decision, long generation) {
+        if (decision.outcome() != Outcome.BLOCKED && !decision.newlyBlocked()) {
+            return;
+        }
         long now = clock.millis();
         if (decision.outcome() == Outcome.BLOCKED) {
             long until = decision.retryAfterMillis() < 0 ? -1 : now + decision.retryAfterMillis();

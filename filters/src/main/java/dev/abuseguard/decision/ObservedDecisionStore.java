@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,7 +25,8 @@ public final class ObservedDecisionStore implements DecisionStore {
     private final MeterRegistry meters;
     private final LivePolicies policies;
     private final Clock clock;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Per action, a counter per outcome and mode (index {@code outcome * 2 + shadow}), made on first use. */
+    private final Map<String, AtomicReferenceArray<Counter>> counters = new ConcurrentHashMap<>();
     private final Listener listener;
 
     /** Told of every decision on the request path: counts in memory only, no I/O. */
@@ -58,21 +60,35 @@ public final class ObservedDecisionStore implements DecisionStore {
 
     private void observe(String userId, Action action, Decision decision) {
         Outcome decided = decision.shadowOf() != null ? decision.shadowOf() : decision.outcome();
-        String outcome = decided.name().toLowerCase(Locale.ROOT);
-        String shadow = Boolean.toString(action.policy().shadow());
-        counters.computeIfAbsent(action.name() + '|' + outcome + '|' + shadow, key -> Counter
-                .builder("abuseguard.decisions").description("Decisions by action and outcome; shadow: not enforced")
-                .tag("action", action.name()).tag("outcome", outcome).tag("shadow", shadow)
-                .register(meters)).increment();
+        counter(action, decided).increment();
         listener.decided(userId, action, decision);
         // a global limit's refusal is no violation: the user did nothing wrong
         if (decision.shadowOf() != null) {
-            events.shadowViolation(userId, action.name(), outcome, decision.abuseScore());
+            events.shadowViolation(userId, action.name(), decided.name().toLowerCase(Locale.ROOT), decision.abuseScore());
         } else if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), decision.blockMillis(),
                     policies.rules());
             events.violation(userId, action.name(), decision.abuseScore(), decision.newlyBlocked(), blockedUntil);
         }
+    }
+
+    private Counter counter(Action action, Outcome outcome) {
+        boolean shadow = action.policy().shadow();
+        AtomicReferenceArray<Counter> byOutcome = counters.get(action.name());
+        if (byOutcome == null) {
+            byOutcome = counters.computeIfAbsent(action.name(),
+                    name -> new AtomicReferenceArray<>(Outcome.values().length * 2));
+        }
+        int index = outcome.ordinal() * 2 + (shadow ? 1 : 0);
+        Counter counter = byOutcome.get(index);
+        if (counter == null) { // the registry hands out one counter per name and tags, whoever asks first
+            counter = Counter.builder("abuseguard.decisions")
+                    .description("Decisions by action and outcome; shadow: not enforced")
+                    .tag("action", action.name()).tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .tag("shadow", Boolean.toString(shadow)).register(meters);
+            byOutcome.set(index, counter);
+        }
+        return counter;
     }
 
     @Override

@@ -14,14 +14,20 @@ final class DecisionScript {
     static final String HEAD = "/dev/abuseguard/redis/decide-head.lua";
     static final String TAIL = "/dev/abuseguard/redis/decide-tail.lua";
 
+    private static final Map<StrategyType, LuaScript> ALL = build();
+
     private DecisionScript() {
     }
 
     static Map<StrategyType, LuaScript> all() {
+        return ALL;
+    }
+
+    private static Map<StrategyType, LuaScript> build() {
         Map<StrategyType, LuaScript> scripts = new EnumMap<>(StrategyType.class);
         for (StrategyType type : StrategyType.values()) {
             scripts.put(type, LuaScript.load(HEAD, type.scriptResource(), TAIL));
         }
-        return scripts;
+        return Map.copyOf(scripts);
     }
 }

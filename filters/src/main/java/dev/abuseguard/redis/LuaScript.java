@@ -56,6 +56,15 @@ public record LuaScript(String source, String sha1) {
         return paths;
     }
 
+    /**
+     * This script with {@code firstLine} run before it, under its own SHA-1: how an action's constant arguments
+     * are compiled in (see {@link ActionScript}).
+     */
+    public LuaScript after(String firstLine) {
+        String joined = firstLine + '\n' + source;
+        return new LuaScript(joined, sha1(joined));
+    }
+
     private static void collect(String resource, Set<String> loaded, Set<String> including) {
         if (loaded.contains(resource)) {
             return;

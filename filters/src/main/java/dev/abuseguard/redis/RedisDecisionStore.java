@@ -8,11 +8,10 @@ import dev.abuseguard.decision.SharedDecisionStore;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.policy.Action;
-import dev.abuseguard.strategy.StrategyType;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,18 +30,22 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisDecisionStore implements SharedDecisionStore {
 
-    private static final int NOW = 3;
+    /** Compiled scripts past which the cache of them starts afresh: they come from configuration, not clients. */
+    private static final int MAX_CACHED_SCRIPTS = 1024;
 
     private final RedisScripts redis;
-    private final Map<StrategyType, LuaScript> scripts = DecisionScript.all();
     private final Supplier<ScoringRules> rules;
     private final LongSupplier pinnedNow;
-    private final Map<Action, ScriptArgs> argsByAction = new ConcurrentHashMap<>();
+    private final Map<Action, Compiled> compiledByAction = new ConcurrentHashMap<>();
     private final Function<String, String> tierLimits;
+    private final Supplier<? extends Collection<Action>> actions;
 
-    /** The script's arguments for one action, for each {@link Spend}, under the scoring rules they were built for. */
-    private record ScriptArgs(ScoringRules rules, String[][] bySpend) {
+    /** The decision script of one action (see {@link ActionScript}), under the scoring rules it was built for. */
+    private record Compiled(ScoringRules rules, LuaScript script) {
     }
+
+    /** The call's arguments per {@link Spend} (now, mode), for Redis' own time. */
+    private static final String[][] CALL_ARGS = {{"", "consume"}, {"", "refund"}};
 
     /** @param rules the scoring rules in force (they may change on a configuration refresh) */
     public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules) {
@@ -59,6 +62,13 @@ public final class RedisDecisionStore implements SharedDecisionStore {
      */
     public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules, LongSupplier pinnedNow,
                               Function<String, String> tierLimits) {
+        this(connection, rules, pinnedNow, tierLimits, List::of);
+    }
+
+    /** @param actions the configured actions, whose scripts {@link #warmUp()} loads */
+    public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules, LongSupplier pinnedNow,
+                              Function<String, String> tierLimits, Supplier<? extends Collection<Action>> actions) {
+        this.actions = actions;
         this.tierLimits = tierLimits;
         this.redis = new RedisScripts(connection);
         this.rules = rules;
@@ -68,64 +78,39 @@ public final class RedisDecisionStore implements SharedDecisionStore {
     /** Started at once, completed on the event loop that reads Redis' reply. */
     @Override
     public CompletableFuture<Decision> decideAsync(String userId, Action action, Spend spend) {
-        ScoringRules inForce = rules.get();
-        ScriptArgs prepared = argsByAction.get(action);
-        if (prepared == null || prepared.rules() != inForce) {
-            prepared = new ScriptArgs(inForce, scriptArgs(action, inForce, tierLimits.apply(action.name())));
-            argsByAction.put(action, prepared);
-        }
-        String[] args = prepared.bySpend()[spend.ordinal()];
+        String[] args = CALL_ARGS[spend.ordinal()];
         if (pinnedNow != null) {
-            args = args.clone();
-            args[NOW] = Long.toString(pinnedNow.getAsLong());
+            args = new String[] {Long.toString(pinnedNow.getAsLong()), args[1]};
         }
-        return redis.<List<Object>>runAsync(scripts.get(action.policy().strategy()), ScriptOutputType.MULTI,
+        return redis.<List<Object>>runAsync(compiled(action), ScriptOutputType.MULTI,
                         UserKeys.forDecision(userId, action), args)
                 .thenApply(reply -> toDecision(reply, action));
     }
 
+    private LuaScript compiled(Action action) {
+        ScoringRules inForce = rules.get();
+        Compiled compiled = compiledByAction.get(action);
+        if (compiled == null || compiled.rules() != inForce) {
+            compiled = new Compiled(inForce, ActionScript.forAction(action, inForce, tierLimits.apply(action.name())));
+            if (compiledByAction.size() >= MAX_CACHED_SCRIPTS) {
+                compiledByAction.clear(); // actions of earlier configurations, or many users' own limits
+            }
+            compiledByAction.put(action, compiled);
+        }
+        return compiled.script();
+    }
+
     /**
-     * Loads the decision scripts (on every node of a cluster) and opens the connections, each event loop's
+     * Loads the configured actions' decision scripts (on every node of a cluster; an action configured later
+     * has its script cached by its first call's {@code EVAL}) and opens the connections, each event loop's
      * and the general one, ahead of the first request, which would otherwise pay for both and might run past
      * the time limit into a fallback.
      */
     @Override
     public Mono<Void> warmUp() {
-        return redis.commands().flatMap(r -> Flux.fromIterable(scripts.values())
-                .concatMap(script -> r.scriptLoad(script.source())).then())
+        return redis.commands().flatMap(r -> Flux.fromIterable(actions.get())
+                .concatMap(action -> r.scriptLoad(compiled(action).source())).then())
                 .then(redis.openAll());
-    }
-
-    /** The script's arguments for each {@link Spend}, built once per action. */
-    private static String[][] scriptArgs(Action action, ScoringRules rules, String tiers) {
-        String[][] bySpend = new String[Spend.values().length][];
-        for (Spend spend : Spend.values()) {
-            bySpend[spend.ordinal()] = scriptArgs(action, rules, spend, tiers);
-        }
-        return bySpend;
-    }
-
-    private static String[] scriptArgs(Action action, ScoringRules rules, Spend spend, String tiers) {
-        return new String[] {
-                Long.toString(action.quota().limit()),
-                Long.toString(action.quota().windowMillis()),
-                Long.toString(action.quota().maxDelayMillis()),
-                "",
-                Long.toString(rules.points()),
-                Long.toString(rules.repeatMultiplierPercent()),
-                Long.toString(rules.repeatWindowMillis()),
-                Long.toString(rules.blockThreshold()),
-                Long.toString(rules.blockDurationMillis()),
-                Long.toString(rules.retentionMillis()),
-                Integer.toString(rules.historySize()),
-                action.name(),
-                spend.name().toLowerCase(Locale.ROOT),
-                Long.toString(rules.halfLifeMillis()),
-                Long.toString(rules.blockRetentionMillis()),
-                tiers,
-                action.policy().shadow() ? "1" : "0",
-                Long.toString(rules.blockFactorPercent()),
-                Long.toString(rules.maxBlockMillis())};
     }
 
     @Override

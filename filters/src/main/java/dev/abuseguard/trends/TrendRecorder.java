@@ -25,6 +25,11 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
     private final int maxOffenders;
     private final Map<Long, Map<String, AtomicLongArray>> counts = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, LongAdder>> offenders = new ConcurrentHashMap<>();
+    /** The minute being counted, so that a decision looks up only its action. */
+    private volatile Minute counting;
+
+    private record Minute(long minute, Map<String, AtomicLongArray> actions) {
+    }
 
     public TrendRecorder(Clock clock, int maxOffenders) {
         this.clock = clock;
@@ -34,10 +39,17 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
     @Override
     public void decided(String userId, Action action, Decision decision) {
         long minute = clock.millis() / 60_000;
-        counts.computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
-                .computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()))
-                .incrementAndGet((decision.shadowOf() != null ? TrendColumn.SHADOW : TrendColumn.of(decision.outcome()))
-                        .ordinal());
+        Minute current = counting;
+        if (current == null || current.minute() != minute) {
+            current = new Minute(minute, counts.computeIfAbsent(minute, m -> new ConcurrentHashMap<>()));
+            counting = current;
+        }
+        AtomicLongArray columns = current.actions().get(action.name());
+        if (columns == null) {
+            columns = current.actions().computeIfAbsent(action.name(), a -> new AtomicLongArray(TrendColumn.count()));
+        }
+        columns.incrementAndGet((decision.shadowOf() != null ? TrendColumn.SHADOW
+                : TrendColumn.of(decision.outcome())).ordinal());
         if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             Map<String, LongAdder> users = offenders.computeIfAbsent(minute, m -> new ConcurrentHashMap<>());
             LongAdder violations = users.get(userId);

@@ -6,7 +6,9 @@
 --
 -- KEYS: 1 abuse record, 2 strategy state, 3 violation history, 4 the operator's overrides (hash: 'exempt' =
 --       until ms or -1, 'tier' = name, 'l:<action>' = 'limit:window ms'); all share the hash tag {u:<id>}
--- ARGV: 1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
+-- ARGV (the gateway compiles all but 4 and 13 into the script's first line, 'local ARGV = {...}', as Lua numbers
+--       but for 12, 16 and 17, which are strings; a call passes only now and mode, see ActionScript.java):
+--       1 limit, 2 window ms, 3 max delay ms, 4 now ms ('' = Redis TIME), 5 points,
 --       6 repeat multiplier %, 7 repeat window ms, 8 block threshold, 9 block duration ms (0 = until lifted),
 --       10 retention ms, 11 history size, 12 action, 13 mode: 'consume' (check and spend) or 'refund'
 --       (give back one request spent before the backend answered: spend-on failure, the answer did not
