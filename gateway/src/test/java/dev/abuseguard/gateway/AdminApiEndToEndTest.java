@@ -25,7 +25,7 @@ class AdminApiEndToEndTest {
 
     private static final String TOKEN = "s3cret-admin-token";
     private static final int MAX_TRACKED = 20;
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
     private static WebTestClient client;

@@ -27,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class AlertAbuseEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static WireMockServer webhook;
     private static GatewayApp gateway;

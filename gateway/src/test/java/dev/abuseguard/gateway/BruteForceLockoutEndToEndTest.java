@@ -29,7 +29,7 @@ import reactor.core.publisher.Flux;
  */
 class BruteForceLockoutEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer loginBackend;
     private static GatewayApp gateway;
     private static WebTestClient client;

@@ -33,7 +33,7 @@ import reactor.core.publisher.Flux;
 /** Every row of the contract's outcome table and every 400 case, through the running gateway on real Redis. */
 class ContractEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
     private static WebTestClient client;

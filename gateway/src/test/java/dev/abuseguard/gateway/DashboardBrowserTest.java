@@ -38,7 +38,7 @@ class DashboardBrowserTest {
     private static final String TOKEN = "dashboard-token";
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
 

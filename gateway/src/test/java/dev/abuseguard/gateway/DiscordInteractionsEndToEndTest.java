@@ -44,7 +44,7 @@ import reactor.core.publisher.Flux;
  */
 class DiscordInteractionsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final ManualClock clock = new ManualClock(System.currentTimeMillis() / 1000 * 1000);
     private static final DiscordSigner discord = DiscordSigner.generate(clock);
     private static final DiscordSigner stranger = DiscordSigner.generate(clock);

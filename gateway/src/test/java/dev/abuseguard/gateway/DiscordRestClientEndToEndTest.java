@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DiscordRestClientEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String PATH = "/api/v10/channels/1/messages";
     private static final int LIMIT = 3;
     private static final long WINDOW_MILLIS = 2000;

@@ -18,7 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class GrowingBansEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "growing-token";
     private static WireMockServer backend;
     private static GatewayApp gateway;

@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class HealthDetailsEndToEndTest {
 
     private static final String TOKEN = "health-details-token";
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
     private static WebTestClient client;

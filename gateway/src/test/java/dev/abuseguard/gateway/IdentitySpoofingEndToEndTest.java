@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class IdentitySpoofingEndToEndTest {
 
     private static final String ATTACKER = "127.0.0.2";
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
 

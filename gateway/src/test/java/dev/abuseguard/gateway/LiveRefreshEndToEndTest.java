@@ -14,7 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class LiveRefreshEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "refresh-token-for-tests";
     private WireMockServer backend;
     private GatewayApp gateway;

@@ -25,7 +25,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class LogInjectionEndToEndTest {
 
     private static final String TOKEN = "log-injection-token";
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
     private static WebTestClient client;

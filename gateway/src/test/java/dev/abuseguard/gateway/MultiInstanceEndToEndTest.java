@@ -27,7 +27,7 @@ import reactor.core.publisher.Flux;
 /** Two gateway instances on one Redis decide as one, and each decision is one round trip to Redis. */
 class MultiInstanceEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "multi-instance-token";
     private static WireMockServer backend;
     private static GatewayApp first;

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RateLimitHeadersEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final JsonMapper JSON = new JsonMapper();
     private static WireMockServer backend;
     private static GatewayApp gateway;

@@ -19,7 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class ShadowDashboardBrowserTest {
 
     private static final String TOKEN = "shadow-dashboard-token";
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static WireMockServer backend;
     private static GatewayApp gateway;
 

@@ -26,7 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class ShadowModeEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "shadow-token";
     private static WireMockServer backend;
     private static GatewayApp gateway;

@@ -26,7 +26,7 @@ import reactor.core.publisher.Flux;
  */
 class SpikeAlertsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "spike-token";
     private static WireMockServer backend;
     private static WireMockServer webhook;

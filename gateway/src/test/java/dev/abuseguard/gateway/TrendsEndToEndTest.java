@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TrendsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
+    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String TOKEN = "trends-token";
     private static final Duration FLUSH = Duration.ofMillis(500);
     private static final JsonMapper JSON = new JsonMapper();
