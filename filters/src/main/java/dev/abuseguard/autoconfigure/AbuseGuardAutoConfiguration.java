@@ -5,72 +5,46 @@ import dev.abuseguard.audit.AuditTrail;
 import dev.abuseguard.audit.InMemoryAuditTrail;
 import dev.abuseguard.audit.RedisAuditTrail;
 import dev.abuseguard.audit.WebhookAlerts;
-import dev.abuseguard.decision.DecisionChain;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.discord.DiscordInteractionsGatewayFilterFactory;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.PathSpellingFilter;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.filter.UserIdKeyResolver;
-import dev.abuseguard.global.GlobalLimits;
-import dev.abuseguard.global.GlobalSync;
 import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
-import dev.abuseguard.lettuce.RedisEndpoints;
-import dev.abuseguard.lettuce.ServerEventLoops;
 import dev.abuseguard.memory.InMemoryDecisionStore;
+import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
-import dev.abuseguard.overrides.InMemoryUserOverrides;
-import dev.abuseguard.overrides.OverridesProperties;
-import dev.abuseguard.overrides.OverridingDecisionStore;
-import dev.abuseguard.overrides.RedisUserOverrides;
-import dev.abuseguard.overrides.Tiers;
-import dev.abuseguard.overrides.UserOverrides;
-import dev.abuseguard.redis.RedisDecisionStore;
-import dev.abuseguard.redis.RedisSharedBlocks;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
 import dev.abuseguard.registry.SharedAbuseRegistry;
-import dev.abuseguard.spike.RedisSpikeClaims;
 import dev.abuseguard.spike.SpikeProperties;
-import dev.abuseguard.spike.SpikeWatch;
 import dev.abuseguard.strategy.StrategyType;
-import dev.abuseguard.trends.TrendRecorder;
-import dev.abuseguard.trends.Trends;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.time.Clock;
-import java.util.List;
-import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
@@ -78,10 +52,15 @@ import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application. */
+/**
+ * Wires the AbuseGuard filter into any Spring Cloud Gateway (server-webflux) application: the policies, the
+ * filters, the audit trail and alerts here; the Redis connection ({@link RedisStoreConfiguration}) and the
+ * decision chain ({@link DecisionChainConfiguration}) in their own classes.
+ */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @EnableConfigurationProperties({AbuseGuardProperties.class, OverridesProperties.class, GlobalSyncProperties.class,
         SpikeProperties.class})
+@Import({RedisStoreConfiguration.class, DecisionChainConfiguration.class})
 public class AbuseGuardAutoConfiguration {
 
     @Bean
@@ -113,41 +92,6 @@ public class AbuseGuardAutoConfiguration {
     InMemoryDecisionStore inMemoryDecisionStore(AbuseGuardProperties properties, LivePolicies policies, Clock clock) {
         return new InMemoryDecisionStore(clock, policies::rules, properties.store().memory().maxUsers(),
                 properties.abuse().maxTrackedUsers());
-    }
-
-    /** Redis, when {@code spring.data.redis.*} describes one and {@code abuse-guard.store.redis.enabled} allows it. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnBean(DataRedisConnectionDetails.class)
-    @ConditionalOnProperty(name = "abuse-guard.store.redis.enabled", havingValue = "true", matchIfMissing = true)
-    static class RedisStoreConfiguration {
-
-        @Bean(destroyMethod = "close")
-        LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties,
-                                                    ObjectProvider<DataRedisProperties> boot, Environment environment) {
-            AbuseGuardProperties.Redis settings = properties.store().redis();
-            DataRedisProperties data = boot.getIfAvailable(DataRedisProperties::new);
-            return RedisEndpoints.connect(redis, RedisSettings.urlUsesSsl(data), data.getSsl().getBundle(),
-                    RedisSettings.clusterRefresh(environment), settings.connectTimeout(), settings.timeout(),
-                    settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of());
-        }
-
-        @Bean(destroyMethod = "close")
-        BlockInvalidations abuseGuardBlockInvalidations(LettuceConnection connection) {
-            return new BlockInvalidations(connection);
-        }
-    }
-
-    @Bean
-    CircuitBreaker abuseGuardRedisBreaker(AbuseGuardProperties properties) {
-        AbuseGuardProperties.Redis settings = properties.store().redis();
-        return CircuitBreaker.of("abuse-guard-redis", CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.slidingWindowSize())
-                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
-                .failureRateThreshold(settings.failureRateThreshold())
-                .waitDurationInOpenState(settings.waitInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
-                .build());
     }
 
     @Bean
@@ -189,81 +133,6 @@ public class AbuseGuardAutoConfiguration {
     @Bean
     AbuseEvents abuseGuardEvents(AuditTrail trail, WebhookAlerts alerts, Clock clock) {
         return new AbuseEvents(trail, alerts, clock);
-    }
-
-    @Bean
-    Tiers abuseGuardTiers(OverridesProperties overrides, AbuseGuardProperties properties) {
-        return new Tiers(overrides.tiers(), properties.actions().keySet());
-    }
-
-    /** Exempt users, own limits, tiers: in Redis beside the user's other keys, else in this instance's memory. */
-    @Bean
-    UserOverrides abuseGuardUserOverrides(AbuseGuardProperties properties, ObjectProvider<LettuceConnection> redis,
-                                          Clock clock) {
-        LettuceConnection connection = redis.getIfAvailable();
-        return connection == null
-                ? new InMemoryUserOverrides(clock, properties.store().memory().maxUsers(),
-                        properties.abuse().blockRetention())
-                : new RedisUserOverrides(connection, clock, properties.abuse().blockRetention());
-    }
-
-    @Bean(destroyMethod = "close")
-    Trends abuseGuardTrends(AbuseGuardProperties properties, ObjectProvider<LettuceConnection> redis, Clock clock) {
-        return Trends.start(properties.trends(), redis.getIfAvailable(), clock);
-    }
-
-    /** Global limits per action: counted here, reconciled through Redis every global-sync-interval. */
-    @Bean
-    GlobalLimits abuseGuardGlobalLimits(Clock clock, LivePolicies policies) {
-        return new GlobalLimits(clock, policies);
-    }
-
-    @Bean(destroyMethod = "close")
-    GlobalSync abuseGuardGlobalSync(GlobalLimits limits, GlobalSyncProperties settings,
-                                    ObjectProvider<LettuceConnection> redis) {
-        return GlobalSync.start(limits, redis.getIfAvailable(), settings.globalSyncInterval());
-    }
-
-    @Bean(destroyMethod = "close")
-    SpikeWatch abuseGuardSpikeWatch(SpikeProperties settings, LivePolicies policies, Clock clock, AbuseEvents events,
-                                    ObjectProvider<LettuceConnection> redis) {
-        LettuceConnection connection = redis.getIfAvailable();
-        return new SpikeWatch(settings, policies, clock, events,
-                connection == null ? SpikeWatch.Claims.ALWAYS : new RedisSpikeClaims(connection));
-    }
-
-    @Bean(destroyMethod = "close")
-    @Primary
-    DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
-                                          InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
-                                          CircuitBreaker breaker, AbuseEvents events,
-                                          ObjectProvider<BlockInvalidations> invalidations,
-                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
-                                          OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides,
-                                          Trends trends, GlobalLimits globalLimits, SpikeWatch spikes) {
-        MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
-        TrendRecorder recorder = trends.recorder();
-        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock)
-                .listener((user, action, decision) -> {
-                    recorder.decided(user, action, decision);
-                    spikes.decided(user, action, decision);
-                });
-        InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides m ? m : null;
-        // the global limits first: a request over one is answered before any store is asked
-        chain.overrides(store -> globalLimits.around(new OverridingDecisionStore(store,
-                Set.copyOf(overrides.exemptUsers()), local, tiers, clock)));
-        LettuceConnection connection = redis.getIfAvailable();
-        if (connection != null) {
-            chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument,
-                            () -> policies.current().actions().all()), breaker,
-                            new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
-                    .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
-        }
-        DecisionChain built = chain.build();
-        Gauge.builder("abuseguard.store.shared.deciding", built, store -> store.status().storeDeciding() ? 1 : 0)
-                .description("1 while the shared store (Redis) decides, 0 while actions fall back")
-                .tag("store", built.status().store()).register(meters);
-        return built;
     }
 
     @Bean
