@@ -7,6 +7,8 @@
 #                 into the script's first line, the call passing the time ('' = Redis TIME inside) and the mode
 #   ours-now      the same with the time passed in, so without the TIME call
 #   ours-args     the same script without that first line, every one of its 19 arguments passed by the call
+#   ours-batch4   4 users decided in one call at one TIME (a variant the gateway does not send): per call, so
+#                 divide by 4 for a decision
 #   builtin       Spring Cloud Gateway's request_rate_limiter.lua, as RedisRateLimiter sends it
 #   empty         'return {0,1,2,3,4,5,6,7}' with our 4 keys and 19 arguments: what any such script costs
 # Loopback only; starts and stops its own redis-server under valgrind. CALLS=2000 per case.
@@ -18,7 +20,7 @@ done
 CALLS=${CALLS:-2000}
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 [ -f filters/target/classes/dev/abuseguard/redis/LuaScript.class ] || ./mvnw -q -B -DskipTests compile -pl filters
-java -cp filters/target/classes bench/script-cost/DumpScripts.java "$WORK/ours.lua"
+java -cp filters/target/classes bench/script-cost/DumpScripts.java "$WORK/ours.lua" "$WORK/ours-batch4.lua"
 sed '1d' "$WORK/ours.lua" >"$WORK/ours-args.lua"
 scg=$(find ~/.m2/repository/org/springframework/cloud/spring-cloud-gateway-server-webflux -name '*.jar' \
   ! -name '*sources*' | sort | tail -1)
@@ -45,7 +47,7 @@ count() { # name script args...
   redis-cli -p "$port" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
   wait "$pid" || true
   ir=$(sed -nE 's/^summary: ([0-9]+)/\1/p' "$WORK/$name.cg")
-  printf '%-10s %8d instructions per call (%d calls)\n' "$name" $((ir / calls)) "$calls"
+  printf '%-11s %8d instructions per call (%d calls)\n' "$name" $((ir / calls)) "$calls"
 }
 
 echo "Redis $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/'): instructions inside EVALSHA per call, callgrind"
@@ -53,6 +55,8 @@ count ours "$WORK/ours.lua" "${OURS_KEYS[@]}" '' consume
 count ours-now "$WORK/ours.lua" "${OURS_KEYS[@]}" 1764700000000 consume
 ours_args ''
 count ours-args "$WORK/ours-args.lua" "${OURS_KEYS[@]}" "${OURS_ARGS[@]}"
+count ours-batch4 "$WORK/ours-batch4.lua" 16 "${OURS_KEYS[@]:1}" "${OURS_KEYS[@]:1}" "${OURS_KEYS[@]:1}" \
+  "${OURS_KEYS[@]:1}" '' consume
 count builtin "$WORK/builtin.lua" 2 'request_rate_limiter.{__rand_int__}.tokens' \
   'request_rate_limiter.{__rand_int__}.timestamp' 1 1000000 '' 1
 ours_args ''
