@@ -11,6 +11,7 @@
 #                 divide by 4 for a decision
 #   builtin       Spring Cloud Gateway's request_rate_limiter.lua, as RedisRateLimiter sends it
 #   empty         'return {0,1,2,3,4,5,6,7}' with our 4 keys and 19 arguments: what any such script costs
+#   empty-2       the same with the 2 arguments the gateway passes now
 # Loopback only; starts and stops its own redis-server under valgrind. CALLS=2000 per case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ for tool in valgrind redis-server redis-benchmark redis-cli; do
 done
 CALLS=${CALLS:-2000}
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
-[ -f filters/target/classes/dev/abuseguard/redis/LuaScript.class ] || ./mvnw -q -B -DskipTests compile -pl filters
+./mvnw -q -B -DskipTests compile -pl filters # the scripts are dumped from the classes as built now
 java -cp filters/target/classes bench/script-cost/DumpScripts.java "$WORK/ours.lua" "$WORK/ours-batch4.lua"
 sed '1d' "$WORK/ours.lua" >"$WORK/ours-args.lua"
 scg=$(find ~/.m2/repository/org/springframework/cloud/spring-cloud-gateway-server-webflux -name '*.jar' \
@@ -61,3 +62,4 @@ count builtin "$WORK/builtin.lua" 2 'request_rate_limiter.{__rand_int__}.tokens'
   'request_rate_limiter.{__rand_int__}.timestamp' 1 1000000 '' 1
 ours_args ''
 count empty "$WORK/empty.lua" "${OURS_KEYS[@]}" "${OURS_ARGS[@]}"
+count empty-2 "$WORK/empty.lua" "${OURS_KEYS[@]}" '' consume

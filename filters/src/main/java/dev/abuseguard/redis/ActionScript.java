@@ -9,8 +9,8 @@ import java.util.List;
  * The decision script of one action: the strategy's script with the action's constant arguments compiled into
  * its first line, {@code local ARGV = {...}}, so a call sends only what changes from call to call: the time
  * ({@code ''} for Redis {@code TIME}) and the mode. Every call then spares Redis parsing, copying and
- * {@code tonumber}-ing 17 arguments, and the gateway encoding them (see bench/NOTES.md). Numbers are compiled
- * as Lua numbers (exact: each is below 2^53), strings as escaped literals. One script per action and
+ * converting 17 arguments, and the gateway encoding them (see bench/NOTES.md). Numbers are compiled
+ * as Lua numbers (whole numbers, exact in Lua's doubles up to 2^53), strings as escaped literals. One script per action and
  * configuration: bounded by the configuration, never by what clients send.
  */
 public final class ActionScript {
@@ -82,7 +82,8 @@ public final class ActionScript {
             if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
                 line.append((char) c);
             } else {
-                line.append('\\').append(String.format("%03d", c));
+                line.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
+                        .append((char) ('0' + c % 10));
             }
         }
         line.append('\'');

@@ -93,7 +93,7 @@ public final class RedisDecisionStore implements SharedDecisionStore {
         if (compiled == null || compiled.rules() != inForce) {
             compiled = new Compiled(inForce, ActionScript.forAction(action, inForce, tierLimits.apply(action.name())));
             if (compiledByAction.size() >= MAX_CACHED_SCRIPTS) {
-                compiledByAction.clear(); // actions of earlier configurations, or many users' own limits
+                compiledByAction.clear(); // the actions of earlier configurations
             }
             compiledByAction.put(action, compiled);
         }

@@ -74,6 +74,7 @@ public final class TrendRecorder implements ObservedDecisionStore.Listener {
             Map.Entry<Long, Map<String, AtomicLongArray>> minute = it.next();
             if (minute.getKey() < current - 1) {
                 it.remove();
+                counting = null; // a clock set back must not count into the removed minute
             }
             for (Map.Entry<String, AtomicLongArray> action : minute.getValue().entrySet()) {
                 long[] taken = new long[TrendColumn.count()];

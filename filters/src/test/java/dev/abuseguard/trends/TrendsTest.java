@@ -80,6 +80,21 @@ class TrendsTest {
     }
 
     @Test
+    void decisionsAfterTheClockIsSetBackCountInTheirMinute() {
+        Trends trends = trends(1000);
+        decide(trends, "42", PACKS, Outcome.ALLOWED, 3);
+        trends.flush().block();
+        clock.advance(Duration.ofMinutes(3));
+        trends.flush().block(); // no decision since: the first minute leaves the recorder
+        clock.advance(Duration.ofMinutes(-3)); // an NTP step back, say
+        decide(trends, "42", PACKS, Outcome.ALLOWED, 2);
+        trends.flush().block();
+
+        assertThat(trends.rows(1).block()).as("the minute the clock is back in")
+                .containsExactly(new TrendRow(Instant.parse("2026-12-02T05:40:00Z"), "pack_create", 5, 0, 0, 0, 0));
+    }
+
+    @Test
     void offendersAreTheUsersWithTheMostViolationsOfTheMinutesAskedFor() {
         Trends trends = trends(1000);
         decide(trends, "old", PACKS, Outcome.RATE_LIMITED, 9);

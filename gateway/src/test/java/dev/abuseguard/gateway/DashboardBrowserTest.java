@@ -38,7 +38,7 @@ class DashboardBrowserTest {
     private static final String TOKEN = "dashboard-token";
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final RedisServer redis = RedisServer.sharedEmpty();
+    private static final RedisServer redis = RedisServer.shared();
     private static WireMockServer backend;
     private static GatewayApp gateway;
 
@@ -47,7 +47,7 @@ class DashboardBrowserTest {
         // a machine without Chromium fails the test (.ci/run installs it), never skips it
         Assertions.assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
-        redis.flushAll();
+        redis.flushAll(); // here, not by the field: ShadowDashboardBrowserTest opens its browser mid-test
         backend = Backends.answeringOk();
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
                 "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=dashboard",

@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  */
 class GlobalLimitsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
+    private static final RedisServer redis = RedisServer.shared();
     private static final String TOKEN = "global-token";
     private static final long HOUR = 3_600_000;
     private static final long SYNC_MILLIS = 100;
@@ -84,6 +84,8 @@ class GlobalLimitsEndToEndTest {
 
     @BeforeAll
     static void start() {
+        // emptied here, not by the field: GlobalLimitsOnClusterEndToEndTest uses this class's routes mid-test
+        redis.flushAll();
         backend = Backends.answeringOk();
         first = gateway();
         second = gateway();
