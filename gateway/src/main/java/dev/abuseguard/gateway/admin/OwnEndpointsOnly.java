@@ -3,12 +3,17 @@ package dev.abuseguard.gateway.admin;
 import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.webflux.actuate.endpoint.web.ControllerEndpointHandlerMapping;
+import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
 import org.springframework.boot.webflux.autoconfigure.WebFluxRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.AbstractHandlerMapping;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
@@ -37,6 +42,21 @@ class OwnEndpointsOnly {
             public Object postProcessAfterInitialization(Object bean, String name) {
                 return bean instanceof WebFilterChainProxy chains && !(bean instanceof OwnEndpointsSecurity)
                         ? new OwnEndpointsSecurity(chains) : bean;
+            }
+        };
+    }
+
+    /**
+     * The actuator's endpoint mappings come before the gateway's routes (order -100) and matched every proxied
+     * path against each endpoint's; they are asked for the gateway's own endpoints only.
+     */
+    @Bean
+    static BeanPostProcessor actuatorMappingForOwnEndpointsOnly() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                return bean instanceof WebFluxEndpointHandlerMapping || bean instanceof ControllerEndpointHandlerMapping
+                        ? new OwnEndpointsHandlerMapping((AbstractHandlerMapping) bean) : bean;
             }
         };
     }
@@ -75,6 +95,26 @@ class OwnEndpointsOnly {
         @Override
         public Mono<HandlerMethod> getHandlerInternal(ServerWebExchange exchange) {
             return OwnEndpoints.contains(exchange.getRequest()) ? super.getHandlerInternal(exchange) : Mono.empty();
+        }
+    }
+
+    /** A handler mapping, in its place in the order, that answers for the gateway's own endpoints only. */
+    static final class OwnEndpointsHandlerMapping implements HandlerMapping, Ordered {
+
+        private final AbstractHandlerMapping mapping;
+
+        OwnEndpointsHandlerMapping(AbstractHandlerMapping mapping) {
+            this.mapping = mapping;
+        }
+
+        @Override
+        public Mono<Object> getHandler(ServerWebExchange exchange) {
+            return OwnEndpoints.contains(exchange.getRequest()) ? mapping.getHandler(exchange) : Mono.empty();
+        }
+
+        @Override
+        public int getOrder() {
+            return mapping.getOrder();
         }
     }
 }
