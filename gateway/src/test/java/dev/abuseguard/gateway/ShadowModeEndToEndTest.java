@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -199,6 +200,15 @@ class ShadowModeEndToEndTest {
 
     private static WebTestClient.ResponseSpec get(String path, String user) {
         return client.get().uri(path).header("X-User-Id", user).exchange();
+    }
+
+    @Test
+    void theShadowListRefusesABadSpanWithAProblemNamingIt() {
+        for (String minutes : java.util.List.of("0", "1441", "x", "", "5&minutes=6")) {
+            admin().get().uri("/admin/api/shadow?minutes=" + minutes).exchange().expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.field").isEqualTo("minutes");
+        }
     }
 
     private static WebTestClient admin() {

@@ -1,18 +1,17 @@
 package dev.abuseguard.gateway.admin;
 
 import dev.abuseguard.policy.Action;
+import dev.abuseguard.policy.ActionPolicies;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.trends.TrendRow;
 import dev.abuseguard.trends.Trends;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,13 +39,12 @@ class ShadowController {
     }
 
     @GetMapping("/shadow")
-    Mono<ShadowReport> shadow(@RequestParam(defaultValue = "60") int minutes) {
-        if (minutes < 1 || minutes > Trends.MAX_MINUTES) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "minutes must be 1.." + Trends.MAX_MINUTES);
-        }
+    Mono<ShadowReport> shadow(ServerHttpRequest request) {
+        int minutes = QueryNumbers.whole(request, "minutes", 60, Trends.MAX_MINUTES);
         return trends.rows(minutes).map(rows -> {
+            ActionPolicies actions = policies.current().actions();
             Map<String, Long> counts = new TreeMap<>();
-            for (Action action : policies.current().actions().all()) {
+            for (Action action : actions.all()) {
                 if (action.policy().shadow()) {
                     counts.put(action.name(), 0L);
                 }
@@ -57,7 +55,7 @@ class ShadowController {
                 }
             }
             return new ShadowReport(minutes, counts.entrySet().stream().map(entry -> new ShadowCount(entry.getKey(),
-                    policies.current().actions().find(entry.getKey()).map(a -> a.policy().shadow()).orElse(false),
+                    actions.find(entry.getKey()).map(a -> a.policy().shadow()).orElse(false),
                     entry.getValue())).toList());
         });
     }

@@ -5,18 +5,13 @@ import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.trends.Offender;
 import dev.abuseguard.trends.TrendRow;
 import dev.abuseguard.trends.Trends;
-import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -57,14 +52,14 @@ class TrendsController {
     /** Minutes and actions without a single decision are left out. */
     @GetMapping("/trends")
     Flux<TrendEntry> trends(ServerHttpRequest request) {
-        int span = whole(request, "minutes", 60, Trends.MAX_MINUTES);
+        int span = QueryNumbers.whole(request, "minutes", 60, Trends.MAX_MINUTES);
         return trends.rows(span).flatMapIterable(rows -> rows).map(TrendEntry::of);
     }
 
     @GetMapping("/offenders")
     Flux<Offender> offenders(ServerHttpRequest request) {
-        int span = whole(request, "minutes", Trends.OFFENDER_MINUTES, Trends.OFFENDER_MINUTES);
-        int most = whole(request, "limit", 10, MAX_OFFENDERS);
+        int span = QueryNumbers.whole(request, "minutes", Trends.OFFENDER_MINUTES, Trends.OFFENDER_MINUTES);
+        int most = QueryNumbers.whole(request, "limit", 10, MAX_OFFENDERS);
         return trends.offenders(span, most).flatMapIterable(offenders -> offenders);
     }
 
@@ -92,28 +87,6 @@ class TrendsController {
             entry.remove("maxDelayUsable");
             return entry;
         });
-    }
-
-    /**
-     * A whole number from 1 to {@code max}, given at most once; a 400 problem naming the parameter otherwise
-     * (read from the query itself: an empty {@code minutes=} is not the same as no {@code minutes}).
-     */
-    private static int whole(ServerHttpRequest request, String name, int absent, int max) {
-        List<String> values = request.getQueryParams().get(name);
-        if (values == null) {
-            return absent;
-        }
-        String text = values.isEmpty() || values.get(0) == null ? "" : values.get(0);
-        if (values.size() > 1 || text.isEmpty() || text.length() > 9 || !text.chars().allMatch(Character::isDigit)
-                || Integer.parseInt(text) < 1 || Integer.parseInt(text) > max) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    name + " must be given once, as a whole number from 1 to " + max + ".");
-            problem.setType(URI.create("urn:abuse-guard:problem:bad-request"));
-            problem.setTitle("Bad request");
-            problem.setProperty("field", name);
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
-        }
-        return Integer.parseInt(text);
     }
 
     /** As routes.yml writes the value: {@code TOKEN_BUCKET} is {@code token-bucket}. */
