@@ -1,0 +1,32 @@
+package dev.abuseguard.server;
+
+import io.netty.channel.ChannelPipeline;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Gives the server the time limits of {@link ServerTimeLimitsProperties}: the request head's by a deadline of our
+ * own around the HTTP codec, the body's by Reactor Netty's request timeout (which closes the connection).
+ */
+public final class ServerTimeLimits implements NettyServerCustomizer {
+
+    private final ServerTimeLimitsProperties limits;
+
+    public ServerTimeLimits(ServerTimeLimitsProperties limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public HttpServer apply(HttpServer server) {
+        return server.requestTimeout(limits.requestBodyTimeout())
+                .doOnChannelInit((observer, channel, remoteAddress) -> installHeadDeadline(channel.pipeline()));
+    }
+
+    private void installHeadDeadline(ChannelPipeline pipeline) {
+        // HTTP/1.1 connections; an h2c or HTTP/2 server has no such codec and keeps Netty's own limits
+        if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+            RequestHeadDeadline.install(pipeline, NettyPipeline.HttpCodec, limits.requestHeaderTimeout());
+        }
+    }
+}
