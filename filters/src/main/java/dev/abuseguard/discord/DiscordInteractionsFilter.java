@@ -2,10 +2,13 @@ package dev.abuseguard.discord;
 
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionStore;
+import dev.abuseguard.decision.Outcome;
+import dev.abuseguard.decision.Spend;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -33,10 +36,11 @@ final class DiscordInteractionsFilter implements GatewayFilter {
     private final DecisionStore store;
     private final InteractionReplies replies;
     private final ProblemResponses problems;
+    private final Duration answerWithin;
 
     DiscordInteractionsFilter(InteractionSignature signature, BoundedBody body, InteractionParser parser,
                               InteractionActions actions, DecisionStore store, InteractionReplies replies,
-                              ProblemResponses problems) {
+                              ProblemResponses problems, Duration answerWithin) {
         this.signature = signature;
         this.body = body;
         this.parser = parser;
@@ -44,10 +48,12 @@ final class DiscordInteractionsFilter implements GatewayFilter {
         this.store = store;
         this.replies = replies;
         this.problems = problems;
+        this.answerWithin = answerWithin;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        long deadlineNanos = System.nanoTime() + answerWithin.toNanos();
         InteractionSignature.Signed signed;
         try {
             signed = signature.signed(exchange.getRequest().getHeaders());
@@ -55,12 +61,12 @@ final class DiscordInteractionsFilter implements GatewayFilter {
             return refuse(exchange, refusal);
         }
         return body.read(exchange.getRequest())
-                .flatMap(bytes -> verified(exchange, chain, signed, bytes))
+                .flatMap(bytes -> verified(exchange, chain, signed, bytes, deadlineNanos))
                 .onErrorResume(Refusal.class, refusal -> refuse(exchange, refusal));
     }
 
     private Mono<Void> verified(ServerWebExchange exchange, GatewayFilterChain chain,
-                                InteractionSignature.Signed signed, byte[] bytes) {
+                                InteractionSignature.Signed signed, byte[] bytes, long deadlineNanos) {
         signature.verify(signed, bytes);
         Interaction interaction = parser.parse(bytes);
         if (interaction.isPing()) {
@@ -69,34 +75,56 @@ final class DiscordInteractionsFilter implements GatewayFilter {
         Action action = actions.of(interaction);
         return store.decide(interaction.userId(), action)
                 .onErrorResume(failure -> undecided(action, failure))
-                .flatMap(decision -> answer(exchange, chain, bytes, interaction, decision));
+                .flatMap(decision -> answer(exchange, chain, bytes, new Decided(interaction, action, decision),
+                        deadlineNanos));
     }
 
-    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
-                              Interaction interaction, Decision decision) {
+    /** An interaction with the action it counts against and what the store decided. */
+    private record Decided(Interaction interaction, Action action, Decision decision) {
+        /** Whether the decision took a unit of quota that a bot's silence should give back. */
+        boolean spent() {
+            return decision.outcome() == Outcome.ALLOWED && decision.shadowOf() == null;
+        }
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes, Decided decided,
+                              long deadlineNanos) {
+        Decision decision = decided.decision();
+        Interaction interaction = decided.interaction();
         return switch (decision.outcome()) {
             case ALLOWED -> decision.delayMillis() > 0
                     ? Mono.delay(Duration.ofMillis(decision.delayMillis()))
-                            .then(Mono.defer(() -> forward(exchange, chain, bytes, interaction)))
-                    : forward(exchange, chain, bytes, interaction);
-            case EXEMPT -> forward(exchange, chain, bytes, interaction);
+                            .then(Mono.defer(() -> forward(exchange, chain, bytes, decided, deadlineNanos)))
+                    : forward(exchange, chain, bytes, decided, deadlineNanos);
+            case EXEMPT -> forward(exchange, chain, bytes, decided, deadlineNanos);
             case RATE_LIMITED, BLOCKED -> replies.denied(exchange, interaction, decision);
             case STORE_UNAVAILABLE -> replies.unavailable(exchange, interaction);
         };
     }
 
-    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
-                               Interaction interaction) {
+    /**
+     * Forwards to the bot with what is left of the time Discord waits. A bot that has not begun to answer by the
+     * deadline, or could not be reached, never answered: the user reads the unavailable message, and the unit the
+     * decision spent is given back, since nothing was done with it.
+     */
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes, Decided decided,
+                               long deadlineNanos) {
         ServerWebExchange verified = exchange.mutate()
                 .request(new VerifiedRequest(exchange.getRequest(), bytes, exchange.getResponse().bufferFactory()))
                 .build();
-        return chain.filter(verified).onErrorResume(failure -> {
+        Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+        return chain.filter(verified).timeout(left).onErrorResume(failure -> {
             if (exchange.getResponse().isCommitted()) {
                 return Mono.error(failure);
             }
-            log.warn("event=discord_backend_failed error={} (answered with the unavailable message)",
-                    LogValue.quoted(failure));
-            return replies.unavailable(exchange, interaction);
+            log.warn("event=discord_backend_failed action={} error={} (answered with the unavailable message)",
+                    decided.action().name(), failure instanceof TimeoutException
+                            ? "\"no answer within " + answerWithin.toMillis() + " ms\"" : LogValue.quoted(failure));
+            Mono<Void> giveBack = decided.spent()
+                    ? store.decide(decided.interaction().userId(), decided.action(), Spend.REFUND).then()
+                            .onErrorResume(refundFailed -> Mono.empty())
+                    : Mono.empty();
+            return giveBack.then(replies.unavailable(exchange, decided.interaction()));
         });
     }
 

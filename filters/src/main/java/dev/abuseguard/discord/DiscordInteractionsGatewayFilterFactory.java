@@ -70,7 +70,7 @@ public class DiscordInteractionsGatewayFilterFactory
         DiscordProperties discord = configuration.properties().discord();
         return new DiscordInteractionsFilter(signature(discord), new BoundedBody((int) discord.maxBody().toBytes()),
                 parser, InteractionActions.of(discord, configuration.actions()), store,
-                new InteractionReplies(json, discord.messages(), clock), problems);
+                new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin());
     }
 
     private InteractionSignature signature(DiscordProperties discord) {

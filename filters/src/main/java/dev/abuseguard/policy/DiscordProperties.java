@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,6 +24,9 @@ import org.springframework.util.unit.DataSize;
  * @param commands           a command name, or a component's custom_id prefix, to its action
  * @param maxBody            the largest interaction the gateway buffers to verify; larger ones get 413
  * @param messages           what a user reads in Discord instead of a 429 or 403
+ * @param answerWithin       how soon after an interaction arrives Discord gets an answer at the latest: a bot
+ *                           that has not answered by then is cut off, the user reads the unavailable message and
+ *                           the quota it spent is given back (Discord itself gives up after 3 s)
  */
 public record DiscordProperties(
         @DefaultValue("") @NotNull @Pattern(regexp = "|[0-9a-fA-F]{64}",
@@ -32,11 +36,15 @@ public record DiscordProperties(
         @DefaultValue @NotNull Map<@Size(min = 1, max = 100, message = "names are 1 to 100 characters") String,
                 @NotNull @Pattern(regexp = AbuseGuardProperties.ACTION_NAME, message = ACTION_MESSAGE) String> commands,
         @DefaultValue("64KB") @NotNull DataSize maxBody,
-        @DefaultValue @Valid @NotNull Messages messages) {
+        @DefaultValue @Valid @NotNull Messages messages,
+        @DefaultValue("2500ms") @NotNull Duration answerWithin) {
 
     private static final String ACTION_MESSAGE = "action names use lower-case letters, digits, '_' and '-'";
     private static final long SMALLEST_BODY = DataSize.ofKilobytes(1).toBytes();
     private static final long LARGEST_BODY = DataSize.ofMegabytes(16).toBytes();
+
+    private static final Duration SHORTEST_ANSWER = Duration.ofSeconds(1);
+    private static final Duration LONGEST_ANSWER = Duration.ofMillis(2900);
 
     public DiscordProperties {
         commands = commands == null ? Map.of() : Map.copyOf(commands);
@@ -45,6 +53,12 @@ public record DiscordProperties(
     @AssertTrue(message = "max-body must be between 1KB and 16MB")
     public boolean isMaxBodyUsable() {
         return maxBody == null || (maxBody.toBytes() >= SMALLEST_BODY && maxBody.toBytes() <= LARGEST_BODY);
+    }
+
+    @AssertTrue(message = "answer-within must be between 1s and 2900ms: Discord gives up after 3 s")
+    public boolean isAnswerWithinUsable() {
+        return answerWithin == null
+                || (answerWithin.compareTo(SHORTEST_ANSWER) >= 0 && answerWithin.compareTo(LONGEST_ANSWER) <= 0);
     }
 
     /** The autocomplete action in force: its own when set, else the default action. */

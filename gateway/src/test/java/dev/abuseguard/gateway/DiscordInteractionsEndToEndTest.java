@@ -261,6 +261,28 @@ class DiscordInteractionsEndToEndTest {
     }
 
     @Test
+    void aBotSlowerThanDiscordWaitsIsCutOffWithTheUnavailableMessageAndSpendsNothing() {
+        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200).withFixedDelay(6_000)
+                .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
+        String user = "200000000000000031";
+        long start = System.nanoTime();
+        expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "buy")),
+                "The bot can't answer right now. Please try again in a moment.");
+        long answeredAfterMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("FIGURES slow bot (6 s): Discord answered after %d ms%n", answeredAfterMillis);
+        assertThat(answeredAfterMillis).as("answered before Discord gives up at 3 s")
+                .isBetween(2_400L, 2_900L);
+
+        // pack_purchase allows 1 a day: the unit the unanswered command took was given back
+        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
+        expectForwarded(send(Interactions.commandInGuild(user, GUILD, "buy")));
+        send(Interactions.commandInGuild(user, GUILD, "buy")).expectStatus().isOk()
+                .expectBody().jsonPath("$.data.content").value(content ->
+                        assertThat((String) content).startsWith("Slow down!"));
+    }
+
+    @Test
     void pingGetsPongAndIsNeverLimitedNorForwarded() {
         for (int i = 0; i < 40; i++) { // beyond every limit of the route
             send(Interactions.PING).expectStatus().isOk()
