@@ -53,8 +53,11 @@ public final class RedisUserOverrides implements UserOverrides {
     @Override
     public Flux<ExemptUser> exempted(int limit) {
         long now = clock.millis();
+        // the index's reply is read whole before the reasons are asked for on the same connection (see
+        // RedisAbuseRegistry.users)
         return redis.commands().flatMapMany(r -> r.zremrangebyscore(EXEMPT_INDEX, Range.create(0, now))
-                .thenMany(r.zrangeWithScores(EXEMPT_INDEX, 0, limit - 1))
+                .then(r.zrangeWithScores(EXEMPT_INDEX, 0, limit - 1).collectList())
+                .flatMapIterable(entries -> entries)
                 .concatMap((ScoredValue<String> entry) -> r.hget(UserKeys.overrides(entry.getValue()), "reason")
                         .defaultIfEmpty("")
                         .map(reason -> new ExemptUser(entry.getValue(), reason,

@@ -66,21 +66,31 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
 
     /**
      * Blocked and banned users first, whatever their score, then the others from {@code minScore} up; reads
-     * {@code limit} records at most.
+     * {@code limit} records at most. Each reply is read whole before the next command goes out on the shared
+     * connection: a command sent while an earlier multi-element reply was still being handed on element by
+     * element stalled the connection until the time limit (two of three listings of 100 users failed so).
      */
     @Override
     public Flux<UserStanding> users(long minScore, int limit) {
         long now = clock.millis();
         double rank = CrossUserIndex.BLOCKED_RANK;
-        return pruned(now).thenMany(redis.commands().flatMapMany(r -> r.zrevrangebyscore(CrossUserIndex.SCORES,
+        return pruned(now).then(redis.commands()).flatMapMany(r -> r.zrevrangebyscore(CrossUserIndex.SCORES,
                         Range.create(rank, Double.POSITIVE_INFINITY), Limit.create(0, limit)).collectList()
-                .flatMapMany(blocked -> blocked.size() >= limit ? Flux.fromIterable(blocked)
-                        : Flux.fromIterable(blocked).concatWith(r.zrevrangebyscore(CrossUserIndex.SCORES,
+                .flatMap(blocked -> blocked.size() >= limit ? Mono.just(blocked)
+                        : r.zrevrangebyscore(CrossUserIndex.SCORES,
                                 Range.from(Range.Boundary.including((double) minScore), Range.Boundary.excluding(rank)),
-                                Limit.create(0, limit - blocked.size()))))
+                                Limit.create(0, limit - blocked.size())).collectList()
+                        .map(others -> concat(blocked, others)))
+                .flatMapMany(Flux::fromIterable)
                 .concatMap(userId -> r.get(UserKeys.abuse(userId))
-                        .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules())))))
+                        .map(record -> AbuseRecordFormat.parse(userId, record, now, policies.rules()))))
                 .filter(user -> user.blocked() || user.score() >= minScore);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private Mono<Void> pruned(long now) {

@@ -128,6 +128,18 @@ class AdminApiEndToEndTest {
     }
 
     @Test
+    void theUserListAnswersEveryTimeItIsAsked() {
+        for (int i = 0; i < MAX_TRACKED; i++) {
+            client.get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isOk();
+            client.get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isEqualTo(429);
+        }
+        for (int i = 0; i < 10; i++) {
+            admin("GET", "/users?limit=" + MAX_TRACKED).exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.length()").isEqualTo(MAX_TRACKED);
+        }
+    }
+
+    @Test
     void resetClearsScoreBlockAndRateLimitStateAndIsAudited() {
         blockByViolations("mallory-reset");
 

@@ -130,6 +130,18 @@ class OverridesEndToEndTest {
         tiny(first, "u1").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
     }
 
+    @Test
+    void theListOfExemptUsersAnswersEveryTimeItIsAsked() {
+        for (int i = 0; i < 30; i++) {
+            admin(first).put().uri("/admin/api/users/listed-" + i + "/exempt").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"reason\":\"r" + i + "\"}").exchange().expectStatus().isNoContent();
+        }
+        for (int i = 0; i < 10; i++) {
+            admin(first).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$[?(@.userId=='listed-29')].reason").isEqualTo("r29");
+        }
+    }
+
     private static WebTestClient.ResponseSpec tiny(GatewayApp app, String user) {
         return app.client().get().uri("/tiny").header("X-User-Id", user).exchange();
     }
