@@ -37,6 +37,7 @@ REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" STREAM_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  [ -n "$STREAM_PID" ] && pkill -TERM -P "$STREAM_PID" 2>/dev/null # the stream's curl, then its loop
   stop_pid "$STREAM_PID" 2
   stop_pid "$GATEWAY_PID" 20
   stop_pid "$BACKEND_PID" 5

@@ -18,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class StoreDownEndToEndTest {
 
+    private static final String TOKEN = "store-down-admin-token";
     private static WireMockServer backend;
     private static GatewayApp gateway;
     private static WebTestClient client;
@@ -26,7 +27,7 @@ class StoreDownEndToEndTest {
     static void start() {
         backend = Backends.answeringOk();
         int nobodyListens = RedisServer.freePort();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), nobodyListens);
+        gateway = GatewayApp.start(TestRoutes.to(backend.port()), nobodyListens, "--abuse-guard.admin.token=" + TOKEN);
         client = gateway.client();
     }
 
@@ -59,5 +60,16 @@ class StoreDownEndToEndTest {
                 .jsonPath("$.retryAfterSeconds").isNumber();
 
         backend.verify(0, anyRequestedFor(urlPathMatching("/payments/.*")));
+    }
+
+    @Test
+    void anAdminCallThatNeedsRedisGets503WithAProblemBody() {
+        for (String path : new String[] {"/admin/api/stats", "/admin/api/users"}) {
+            client.get().uri(path).header("Authorization", "Bearer " + TOKEN).exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:store-unavailable");
+        }
     }
 }
