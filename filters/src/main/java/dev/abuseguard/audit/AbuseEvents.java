@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * Turns what happens into audit events: one structured log line each (key=value, ids as given, no
@@ -60,9 +61,16 @@ public final class AbuseEvents {
                 "decided locally while the shared store was away", blockedUntil));
     }
 
-    /** What an admin did to one user. */
-    public void admin(EventType type, String userId, long score, String by, String detail, long blockedUntil) {
-        emit(AuditEvent.of(type, clock.millis(), userId, "", score, by, detail, blockedUntil));
+    /**
+     * What an admin did to one user. Unlike the gateway's own events this one is awaited: its write also moves
+     * the user in the cross-user indexes (out of the blocked users, for an unban or reset), and a failure there
+     * would let the next reload of blocks undo what the admin did. The admin gets the error instead, and
+     * doing the same again completes it.
+     */
+    public Mono<Void> admin(EventType type, String userId, long score, String by, String detail, long blockedUntil) {
+        AuditEvent event = AuditEvent.of(type, clock.millis(), userId, "", score, by, detail, blockedUntil);
+        logLine(event);
+        return trail.append(event).doOnError(error -> logFailure(event, error));
     }
 
     /** An action's rate spiked: an audit event and an alert, with the rates in {@code detail}. */
@@ -78,10 +86,18 @@ public final class AbuseEvents {
     }
 
     private void emit(AuditEvent event) {
+        logLine(event);
+        trail.append(event).subscribe(null, error -> logFailure(event, error));
+    }
+
+    private static void logLine(AuditEvent event) {
         log.info("event={} user={} action={} score={} by={} detail={}", event.type().wireName(),
                 LogValue.token(event.userId()), LogValue.token(event.action()), event.score(), LogValue.token(event.by()),
                 LogValue.quoted(event.detail()));
-        trail.append(event).subscribe(null, error -> log.warn("event=audit_write_failed type={} user={} error={}",
-                event.type().wireName(), LogValue.token(event.userId()), LogValue.quoted(error)));
+    }
+
+    private static void logFailure(AuditEvent event, Throwable error) {
+        log.warn("event=audit_write_failed type={} user={} error={}", event.type().wireName(),
+                LogValue.token(event.userId()), LogValue.quoted(error));
     }
 }

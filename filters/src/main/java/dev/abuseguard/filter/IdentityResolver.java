@@ -30,6 +30,14 @@ public final class IdentityResolver {
         this.trustedProxies = trustedProxies;
     }
 
+    /**
+     * Whether {@code id} may name a user: at most 128 characters, matching the configured pattern, and none of
+     * the characters never allowed. The one check of ids, for requests and for the admin API alike.
+     */
+    public static boolean isValid(String id, Pattern pattern) {
+        return id.length() <= MAX_LENGTH && !NEVER_ALLOWED.matcher(id).find() && pattern.matcher(id).matches();
+    }
+
     String resolve(ServerHttpRequest request, IdentityFallback fallback) {
         List<String> values = request.getHeaders().get(header);
         // a second value makes a duplicate even when the first is empty: "no id" must not be read from half of it
@@ -43,7 +51,7 @@ public final class IdentityResolver {
             throw new BadInput(header, "The " + header + " header is required.");
         }
         String id = values.get(0);
-        if (id.length() > MAX_LENGTH || NEVER_ALLOWED.matcher(id).find() || !pattern.matcher(id).matches()) {
+        if (!isValid(id, pattern)) {
             throw new BadInput(header, "The " + header + " header must match " + pattern.pattern()
                     + " (at most " + MAX_LENGTH + " characters; no braces, '~', spaces or control characters).");
         }

@@ -11,12 +11,14 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The channel {@code ag:blocks} every instance listens on for news of blocks (on a cluster, every node relays
- * it): a user id (or {@code *} for all) after an unblock, reset or ban, and {@code +<until> <score> <user>}
- * for a new block (see {@link RedisSharedBlocks}).
+ * it): {@code c <user>} after an unblock, reset or ban, {@code *} for all, and {@code b <until> <score> <user>}
+ * for a new block (published by record-event.lua; read by {@link RedisSharedBlocks#news(String)}).
  */
 public final class BlockInvalidations implements AutoCloseable {
 
     public static final String CHANNEL = "ag:blocks";
+    static final String BLOCK = "b ";
+    static final String CLEAR = "c ";
     private static final Logger log = LoggerFactory.getLogger(BlockInvalidations.class);
 
     private final LettuceConnection connection;
@@ -37,7 +39,7 @@ public final class BlockInvalidations implements AutoCloseable {
 
     /** Tells every instance (this one included) to forget what it knows of the user's block. */
     public Mono<Void> publish(String userId) {
-        return connection.commands().flatMap(redis -> redis.publish(CHANNEL, userId)).then();
+        return connection.commands().flatMap(redis -> redis.publish(CHANNEL, CLEAR + userId)).then();
     }
 
     @Override

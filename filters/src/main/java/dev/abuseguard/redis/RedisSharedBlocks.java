@@ -3,6 +3,7 @@ package dev.abuseguard.redis;
 import dev.abuseguard.decision.KnownBlocks.Block;
 import dev.abuseguard.decision.SharedBlocks;
 import dev.abuseguard.lettuce.LettuceConnection;
+import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.LivePolicies;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -12,15 +13,22 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The active blocks in Redis: read from the cross-user index of blocks, announced on {@code ag:blocks}
- * ({@code +<until> <score> <user>} for a block, published by {@code record-event.lua}; a user id, or
- * {@code *}, for a clear).
+ * (the format is {@link #news(String)}'s).
  */
 public final class RedisSharedBlocks implements SharedBlocks {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisSharedBlocks.class);
+    /** A block as the version before published it: {@code +<until> <score> <user>}. */
+    private static final Pattern LEGACY_BLOCK = Pattern.compile("\\+(-?\\d+) (\\d+) (\\S+)");
 
     private static final LuaScript APPLY_BLOCK = LuaScript.load("/dev/abuseguard/redis/apply-block.lua");
 
@@ -63,14 +71,52 @@ public final class RedisSharedBlocks implements SharedBlocks {
 
     @Override
     public Flux<News> news() {
-        return channel.received().map(RedisSharedBlocks::news);
+        return channel.received().mapNotNull(RedisSharedBlocks::readable);
     }
 
-    /** {@code +<until> <score> <user>}: a block; anything else names a user (or everyone) to clear. */
+    /** The news in a message, or {@code null} (logged) for a message that cannot be read: the stream goes on. */
+    private static News readable(String message) {
+        try {
+            return news(message);
+        } catch (RuntimeException unreadable) {
+            log.warn("event=block_news_unreadable message={} (skipped)", LogValue.quoted(message));
+            return null;
+        }
+    }
+
+    /**
+     * {@code b <until> <score> <user>}: a block; {@code c <user>}: clear the user; {@code *}: clear everyone. A
+     * user id never holds white space, so any valid id, {@code +15551234567} or {@code *} included, reads back as
+     * it was. Instances of the version before this format publish {@code +<until> <score> <user>} and bare ids;
+     * those are read too, so a fleet in a rolling update keeps hearing its news.
+     *
+     * @throws IllegalArgumentException for a message in neither format
+     */
     static News news(String message) {
-        if (message.startsWith("+")) {
-            String[] fields = message.substring(1).split(" ", 3);
+        if (message.startsWith(BlockInvalidations.BLOCK)) {
+            String[] fields = message.substring(BlockInvalidations.BLOCK.length()).split(" ", 3);
+            if (fields.length < 3 || fields[2].isEmpty()) {
+                throw new IllegalArgumentException("a block without its user");
+            }
             return new News(fields[2], new Block(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+        }
+        if (message.startsWith(BlockInvalidations.CLEAR)) {
+            String user = message.substring(BlockInvalidations.CLEAR.length());
+            if (user.isEmpty()) {
+                throw new IllegalArgumentException("a clear without its user");
+            }
+            return new News(user, null);
+        }
+        if (message.equals(News.EVERYONE)) {
+            return new News(News.EVERYONE, null);
+        }
+        Matcher legacyBlock = LEGACY_BLOCK.matcher(message);
+        if (legacyBlock.matches()) {
+            return new News(legacyBlock.group(3),
+                    new Block(Long.parseLong(legacyBlock.group(1)), Long.parseLong(legacyBlock.group(2))));
+        }
+        if (message.isEmpty() || message.indexOf(' ') >= 0) {
+            throw new IllegalArgumentException("neither a block nor a user");
         }
         return new News(message, null);
     }

@@ -16,7 +16,7 @@ elseif kind == 'block' or kind == 'ban' then
   redis.call('ZADD', KEYS[1], score + BLOCKED_RANK, user)
   local until_ms = tonumber(ARGV[7])
   if until_ms < 0 then redis.call('ZADD', KEYS[2], '+inf', user) else redis.call('ZADD', KEYS[2], until_ms, user) end
-  redis.call('PUBLISH', ARGV[13], string.format('+%d %d %s', until_ms, score, user))
+  redis.call('PUBLISH', ARGV[13], string.format('b %d %d %s', until_ms, score, user))
 elseif kind == 'unblock' then
   redis.call('ZADD', KEYS[1], score, user)
   redis.call('ZREM', KEYS[2], user)

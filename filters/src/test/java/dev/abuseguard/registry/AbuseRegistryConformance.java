@@ -45,12 +45,12 @@ public abstract class AbuseRegistryConformance {
 
         void reset(String user) {
             registry.reset(user).block(WAIT);
-            events.admin(EventType.RESET, user, 0, "test", "", 0);
+            events.admin(EventType.RESET, user, 0, "test", "", 0).block(WAIT);
         }
 
         void ban(String user) {
             long score = registry.ban(user, null).blockOptional(WAIT).orElse(0L);
-            events.admin(EventType.BAN, user, score, "test", "until unbanned", AbuseRecord.BANNED);
+            events.admin(EventType.BAN, user, score, "test", "until unbanned", AbuseRecord.BANNED).block(WAIT);
         }
     }
 

@@ -140,6 +140,40 @@ class AdminApiEndToEndTest {
     }
 
     @Test
+    void durationsOutOfBoundsAreRefusedNamingTheFieldAndStoreNothing() {
+        for (String duration : new String[] {"106751991000d", "3651d", "0s", "-1h", "soon", "99999999999999999999ms"}) {
+            admin("POST", "/users/overflow/ban").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"duration\":\"" + duration + "\"}").exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.field").isEqualTo("duration")
+                    .jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:bad-request");
+            admin("PUT", "/users/overflow/exempt").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"duration\":\"" + duration + "\"}").exchange()
+                    .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("duration");
+        }
+        admin("PUT", "/users/overflow/limits/tiny").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"limit\":5,\"window\":\"106751991000d\"}").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("window");
+        admin("GET", "/users/overflow").exchange().expectStatus().isNotFound();
+        assertThat(redis.keys("*overflow*")).isEmpty();
+
+        admin("POST", "/users/overflow/ban").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"duration\":\"3650d\"}").exchange().expectStatus().isNoContent();
+        admin("GET", "/users/overflow").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.blocked").isEqualTo(true);
+    }
+
+    @Test
+    void aBadUserIdIsAProblemNamingIt() {
+        admin("GET", "/users/%7Bu:x%7D").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.field").isEqualTo("id");
+        admin("PUT", "/users/a~b/exempt").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.field").isEqualTo("id");
+    }
+
+    @Test
     void resetClearsScoreBlockAndRateLimitStateAndIsAudited() {
         blockByViolations("mallory-reset");
 

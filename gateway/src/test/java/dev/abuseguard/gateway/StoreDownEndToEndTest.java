@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -71,5 +72,14 @@ class StoreDownEndToEndTest {
                     .expectHeader().exists(HttpHeaders.RETRY_AFTER)
                     .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:store-unavailable");
         }
+        // what an admin does is not reported done when it could not be written
+        for (String method : new String[] {"POST", "DELETE"}) {
+            client.method(HttpMethod.valueOf(method)).uri("/admin/api/users/u3/ban")
+                    .header("Authorization", "Bearer " + TOKEN).exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:store-unavailable");
+        }
+        client.post().uri("/admin/api/users/u3/reset").header("Authorization", "Bearer " + TOKEN).exchange()
+                .expectStatus().isEqualTo(503);
     }
 }

@@ -6,15 +6,12 @@ import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.AuditEvent;
 import dev.abuseguard.audit.AuditTrail;
 import dev.abuseguard.audit.EventType;
-import dev.abuseguard.filter.AnonymousIdentity;
-import dev.abuseguard.filter.IdentityResolver;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.AbuseStats;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -70,7 +67,7 @@ class AdminController {
     Flux<UserStanding> users(@RequestParam(defaultValue = "0") long minScore,
                              @RequestParam(defaultValue = "50") int limit) {
         if (minScore < 0 || limit < 1 || limit > 1000) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "minScore must be >= 0 and limit 1..1000");
+            throw AdminInput.badRequest(minScore < 0 ? "minScore" : "limit", "minScore must be 0 or more and limit 1 to 1000.");
         }
         return registry.users(minScore, limit);
     }
@@ -85,8 +82,8 @@ class AdminController {
     @PostMapping("/users/{id}/reset")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> reset(@PathVariable String id, Principal admin) {
-        return registry.reset(validated(id))
-                .then(Mono.fromRunnable(() -> events.admin(EventType.RESET, id, 0, admin.getName(), "", 0)));
+        String userId = validated(id);
+        return registry.reset(userId).then(events.admin(EventType.RESET, userId, 0, admin.getName(), "", 0));
     }
 
     @PostMapping("/users/{id}/ban")
@@ -94,28 +91,29 @@ class AdminController {
     Mono<Void> ban(@PathVariable String id, @RequestBody(required = false) Mono<BanRequest> body, Principal admin) {
         String userId = validated(id);
         return body.defaultIfEmpty(new BanRequest(null, null)).flatMap(request -> {
-            Duration duration = parseDuration(request.duration());
+            Duration duration = AdminInput.duration(request.duration(), "duration", true);
             String reason = request.reason() == null ? "" : request.reason();
             String detail = (duration == null ? "until unbanned" : "for " + duration)
                     + (reason.isEmpty() ? "" : "; reason: " + reason);
             long until = duration == null ? -2 : System.currentTimeMillis() + duration.toMillis();
             return registry.ban(userId, duration)
-                    .doOnNext(score -> events.admin(EventType.BAN, userId, score, admin.getName(), detail, until));
+                    .flatMap(score -> events.admin(EventType.BAN, userId, score, admin.getName(), detail, until));
         }).then();
     }
 
     @DeleteMapping("/users/{id}/ban")
     Mono<ResponseEntity<Void>> unban(@PathVariable String id, Principal admin) {
-        return registry.unban(validated(id))
-                .doOnNext(score -> events.admin(EventType.UNBLOCK, id, score, admin.getName(), "", 0))
-                .map(score -> ResponseEntity.noContent().<Void>build())
+        String userId = validated(id);
+        return registry.unban(userId)
+                .flatMap(score -> events.admin(EventType.UNBLOCK, userId, score, admin.getName(), "", 0)
+                        .thenReturn(ResponseEntity.noContent().<Void>build()))
                 .defaultIfEmpty(ResponseEntity.notFound().build());
     }
 
     @GetMapping(value = "/events", produces = MediaType.APPLICATION_JSON_VALUE)
     Flux<AuditEvent> events(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1..1000");
+            throw AdminInput.badRequest("limit", "limit must be 1 to 1000.");
         }
         return trail.recent(limit);
     }
@@ -127,29 +125,7 @@ class AdminController {
     }
 
     private String validated(String id) {
-        String pattern = policies.current().properties().identity().pattern();
-        if (AnonymousIdentity.isWellFormed(id)) {
-            return id; // an anonymous client (~ip:<address>) of a client-ip route
-        }
-        if (id.length() > 128 || IdentityResolver.NEVER_ALLOWED.matcher(id).find() || !id.matches(pattern)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user id must match " + pattern);
-        }
-        return id;
-    }
-
-    private static Duration parseDuration(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            Duration duration = DurationStyle.detectAndParse(text.trim());
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("not positive");
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "duration must be like 30m, 1h or 7d");
-        }
+        return AdminInput.userId(id, policies.current().properties().identity().pattern());
     }
 
     private static UserDetail detail(UserHistory history) {

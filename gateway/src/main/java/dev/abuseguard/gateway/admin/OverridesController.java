@@ -12,8 +12,6 @@ import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.strategy.Quota;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.regex.Pattern;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,7 +31,6 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/admin/api")
 class OverridesController {
 
-    private static final Pattern NEVER_IN_IDS = Pattern.compile("[{}\\s\\p{Cntrl}]");
 
     private final UserOverrides overrides;
     private final OverridesProperties configured;
@@ -67,31 +64,25 @@ class OverridesController {
                                       Principal admin) {
         String userId = validated(id);
         return body.defaultIfEmpty(new ExemptRequest(null, null)).flatMap(request -> {
-            Duration duration = duration(request.duration(), "duration", true);
+            Duration duration = AdminInput.duration(request.duration(), "duration", true);
             String reason = request.reason() == null ? "" : request.reason();
             return overrides.exempt(userId, reason, duration)
-                    .then(registry.unban(userId).onErrorResume(e -> Mono.empty()).then())
-                    .then(Mono.fromRunnable(() -> audit(userId, admin, "exempt "
-                            + (duration == null ? "until lifted" : "for " + duration)
-                            + (reason.isEmpty() ? "" : "; reason: " + reason))));
+                    .then(registry.unban(userId).then())
+                    .then(audit(userId, admin, "exempt " + (duration == null ? "until lifted" : "for " + duration)
+                            + (reason.isEmpty() ? "" : "; reason: " + reason)));
         }).thenReturn(ResponseEntity.noContent().build());
     }
 
     @DeleteMapping("/users/{id}/exempt")
     Mono<ResponseEntity<Void>> liftExempt(@PathVariable String id, Principal admin) {
         String userId = validated(id);
-        return overrides.liftExempt(userId).map(was -> {
-            if (was) {
-                audit(userId, admin, "exempt lifted");
-            }
-            return was ? ResponseEntity.noContent().<Void>build() : ResponseEntity.notFound().<Void>build();
-        });
+        return overrides.liftExempt(userId).flatMap(was -> answer(was, userId, admin, "exempt lifted"));
     }
 
     @GetMapping("/exempt")
     Flux<ExemptUser> exempted(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1..1000");
+            throw AdminInput.badRequest("limit", "limit must be 1 to 1000.");
         }
         return Flux.fromIterable(configured.exemptUsers()).map(u -> new ExemptUser(u, "configuration", -1))
                 .concatWith(overrides.exempted(limit)).take(limit);
@@ -104,17 +95,17 @@ class OverridesController {
         ActionPolicy policy = known(action);
         return body.flatMap(request -> {
             if (request.limit() == null || request.limit() < 1) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be a positive number");
+                throw AdminInput.badRequest("limit", "limit must be a positive whole number.");
             }
-            Duration window = duration(request.window(), "window", false);
+            Duration window = AdminInput.duration(request.window(), "window", false);
             Quota quota;
             try {
                 quota = new Quota(request.limit(), window.toMillis(), policy.maxDelay().toMillis());
             } catch (IllegalArgumentException e) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+                throw AdminInput.badRequest("limit", e.getMessage());
             }
-            return overrides.limit(userId, action, quota).then(Mono.fromRunnable(() -> audit(userId, admin,
-                    "limit of " + action + " " + quota.limit() + " per " + window)));
+            return overrides.limit(userId, action, quota).then(audit(userId, admin,
+                    "limit of " + action + " " + quota.limit() + " per " + window));
         }).thenReturn(ResponseEntity.noContent().build());
     }
 
@@ -122,12 +113,8 @@ class OverridesController {
     Mono<ResponseEntity<Void>> clearLimit(@PathVariable String id, @PathVariable String action, Principal admin) {
         String userId = validated(id);
         known(action);
-        return overrides.clearLimit(userId, action).map(was -> {
-            if (was) {
-                audit(userId, admin, "limit of " + action + " back to the tier's or action's");
-            }
-            return was ? ResponseEntity.noContent().<Void>build() : ResponseEntity.notFound().<Void>build();
-        });
+        return overrides.clearLimit(userId, action)
+                .flatMap(was -> answer(was, userId, admin, "limit of " + action + " back to the tier's or action's"));
     }
 
     @PutMapping("/users/{id}/tier")
@@ -135,27 +122,26 @@ class OverridesController {
         String userId = validated(id);
         return body.flatMap(request -> {
             if (request.tier() == null || !tiers.exists(request.tier())) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                        "tier must name a tier of abuse-guard.tiers");
+                throw AdminInput.badRequest("tier", "tier must name a tier of abuse-guard.tiers.");
             }
-            return overrides.tier(userId, request.tier())
-                    .then(Mono.fromRunnable(() -> audit(userId, admin, "tier " + request.tier())));
+            return overrides.tier(userId, request.tier()).then(audit(userId, admin, "tier " + request.tier()));
         }).thenReturn(ResponseEntity.noContent().build());
     }
 
     @DeleteMapping("/users/{id}/tier")
     Mono<ResponseEntity<Void>> clearTier(@PathVariable String id, Principal admin) {
         String userId = validated(id);
-        return overrides.clearTier(userId).map(was -> {
-            if (was) {
-                audit(userId, admin, "tier removed");
-            }
-            return was ? ResponseEntity.noContent().<Void>build() : ResponseEntity.notFound().<Void>build();
-        });
+        return overrides.clearTier(userId).flatMap(was -> answer(was, userId, admin, "tier removed"));
     }
 
-    private void audit(String userId, Principal admin, String detail) {
-        events.admin(EventType.OVERRIDE, userId, 0, admin.getName(), detail, 0);
+    private Mono<Void> audit(String userId, Principal admin, String detail) {
+        return events.admin(EventType.OVERRIDE, userId, 0, admin.getName(), detail, 0);
+    }
+
+    /** 204 once what was there is removed and audited, 404 when there was nothing to remove. */
+    private Mono<ResponseEntity<Void>> answer(boolean was, String userId, Principal admin, String detail) {
+        return was ? audit(userId, admin, detail).thenReturn(ResponseEntity.noContent().build())
+                : Mono.just(ResponseEntity.notFound().build());
     }
 
     private ActionPolicy known(String action) {
@@ -167,28 +153,6 @@ class OverridesController {
     }
 
     private String validated(String id) {
-        String pattern = policies.current().properties().identity().pattern();
-        if (id.length() > 128 || NEVER_IN_IDS.matcher(id).find() || !id.matches(pattern)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user id must match " + pattern);
-        }
-        return id;
-    }
-
-    private static Duration duration(String text, String field, boolean optional) {
-        if (text == null || text.isBlank()) {
-            if (optional) {
-                return null;
-            }
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " is required, like 30m, 1h or 7d");
-        }
-        try {
-            Duration duration = DurationStyle.detectAndParse(text.trim());
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("not positive");
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be like 30m, 1h or 7d");
-        }
+        return AdminInput.userId(id, policies.current().properties().identity().pattern());
     }
 }

@@ -1,11 +1,7 @@
 package dev.abuseguard.gateway.admin;
 
-import java.net.URI;
 import java.util.List;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.web.ErrorResponseException;
 
 /** The admin API's numeric query parameters, checked alike: a clear 400 problem naming the parameter. */
 final class QueryNumbers {
@@ -25,12 +21,7 @@ final class QueryNumbers {
         String text = values.isEmpty() || values.get(0) == null ? "" : values.get(0);
         if (values.size() > 1 || text.isEmpty() || text.length() > 9 || !text.chars().allMatch(Character::isDigit)
                 || Integer.parseInt(text) < 1 || Integer.parseInt(text) > max) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    name + " must be given once, as a whole number from 1 to " + max + ".");
-            problem.setType(URI.create("urn:abuse-guard:problem:bad-request"));
-            problem.setTitle("Bad request");
-            problem.setProperty("field", name);
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+            throw AdminInput.badRequest(name, name + " must be given once, as a whole number from 1 to " + max + ".");
         }
         return Integer.parseInt(text);
     }
