@@ -7,6 +7,8 @@ import dev.abuseguard.audit.RedisAuditTrail;
 import dev.abuseguard.audit.WebhookAlerts;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.discord.DiscordInteractionsGatewayFilterFactory;
+import dev.abuseguard.discord.InteractionReplays;
+import dev.abuseguard.discord.LocalInteractionReplays;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.PathSpellingFilter;
 import dev.abuseguard.filter.ProblemResponses;
@@ -18,6 +20,7 @@ import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
+import dev.abuseguard.redis.RedisInteractionReplays;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
@@ -161,9 +164,13 @@ public class AbuseGuardAutoConfiguration {
     @Bean
     DiscordInteractionsGatewayFilterFactory discordInteractionsGatewayFilterFactory(
             LivePolicies policies, DecisionStore store, ObjectProvider<JsonMapper> json, Clock clock,
-            Environment environment) {
+            Environment environment, ObjectProvider<LettuceConnection> redis) {
+        InteractionReplays local = new LocalInteractionReplays(clock);
+        LettuceConnection connection = redis.getIfAvailable();
+        InteractionReplays replays = connection == null ? local : new RedisInteractionReplays(connection, local,
+                policies.current().properties().store().redis().timeout());
         return new DiscordInteractionsGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new), clock,
-                () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE));
+                () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE), replays);
     }
 
     /**

@@ -37,10 +37,11 @@ final class DiscordInteractionsFilter implements GatewayFilter {
     private final InteractionReplies replies;
     private final ProblemResponses problems;
     private final Duration answerWithin;
+    private final InteractionReplays replays;
 
     DiscordInteractionsFilter(InteractionSignature signature, BoundedBody body, InteractionParser parser,
                               InteractionActions actions, DecisionStore store, InteractionReplies replies,
-                              ProblemResponses problems, Duration answerWithin) {
+                              ProblemResponses problems, Duration answerWithin, InteractionReplays replays) {
         this.signature = signature;
         this.body = body;
         this.parser = parser;
@@ -49,6 +50,7 @@ final class DiscordInteractionsFilter implements GatewayFilter {
         this.replies = replies;
         this.problems = problems;
         this.answerWithin = answerWithin;
+        this.replays = replays;
     }
 
     @Override
@@ -72,6 +74,13 @@ final class DiscordInteractionsFilter implements GatewayFilter {
         if (interaction.isPing()) {
             return replies.pong(exchange);
         }
+        return replays.firstTime(interaction.id()).flatMap(first -> first
+                ? decided(exchange, chain, bytes, interaction, deadlineNanos)
+                : Mono.error(Refusal.replayed()));
+    }
+
+    private Mono<Void> decided(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
+                               Interaction interaction, long deadlineNanos) {
         Action action = actions.of(interaction);
         return store.decide(interaction.userId(), action)
                 .onErrorResume(failure -> undecided(action, failure))

@@ -27,13 +27,15 @@ public class DiscordInteractionsGatewayFilterFactory
     private final Supplier<String> publicKeyVariable;
     private final InteractionParser parser;
     private final ProblemResponses problems;
+    private final InteractionReplays replays;
 
     /**
      * @param clock             the time a signed timestamp must be near, and retry times are counted from
      * @param publicKeyVariable the value of {@value #PUBLIC_KEY_VARIABLE}, or null
      */
     public DiscordInteractionsGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json,
-                                                   Clock clock, Supplier<String> publicKeyVariable) {
+                                                   Clock clock, Supplier<String> publicKeyVariable,
+                                                   InteractionReplays replays) {
         super(Config.class);
         this.policies = policies;
         this.store = store;
@@ -42,6 +44,7 @@ public class DiscordInteractionsGatewayFilterFactory
         this.publicKeyVariable = publicKeyVariable;
         this.parser = new InteractionParser(json);
         this.problems = new ProblemResponses(json);
+        this.replays = replays;
     }
 
     /** Builds a route's filter from the configuration in force; routes are built again after a refresh. */
@@ -70,7 +73,7 @@ public class DiscordInteractionsGatewayFilterFactory
         DiscordProperties discord = configuration.properties().discord();
         return new DiscordInteractionsFilter(signature(discord), new BoundedBody((int) discord.maxBody().toBytes()),
                 parser, InteractionActions.of(discord, configuration.actions()), store,
-                new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin());
+                new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin(), replays);
     }
 
     private InteractionSignature signature(DiscordProperties discord) {

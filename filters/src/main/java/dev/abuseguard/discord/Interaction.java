@@ -3,12 +3,13 @@ package dev.abuseguard.discord;
 /**
  * What the gateway needs of a verified interaction.
  *
+ * @param id      the interaction's own snowflake, unique per interaction; null for a ping
  * @param type    Discord's interaction type (1 ping, 2 command, 3 component, 4 autocomplete, 5 modal submit)
  * @param userId  the user's snowflake: {@code member.user.id} in a guild, {@code user.id} in a DM; null for a ping
  * @param guildId the guild's snowflake, null in a DM
  * @param name    the command's name (commands, autocomplete) or the component's {@code custom_id}; may be null
  */
-record Interaction(int type, String userId, String guildId, String name) {
+record Interaction(String id, int type, String userId, String guildId, String name) {
 
     static final int PING = 1;
     static final int APPLICATION_COMMAND = 2;

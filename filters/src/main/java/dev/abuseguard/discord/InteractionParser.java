@@ -32,17 +32,21 @@ final class InteractionParser {
         }
         int type = root.path("type").intValue();
         if (type == Interaction.PING) {
-            return new Interaction(type, null, null, null);
+            return new Interaction(null, type, null, null, null);
         }
         JsonNode user = root.path("member").isObject() ? root.path("member").path("user") : root.path("user");
         String userId = snowflake(user.path("id"), "member.user.id or user.id");
         if (userId == null) {
             throw Refusal.notAnInteraction("The interaction names no user (member.user.id or user.id).");
         }
+        String id = snowflake(root.path("id"), "id");
+        if (id == null) {
+            throw Refusal.notAnInteraction("The interaction has no id.");
+        }
         String guildId = snowflake(root.path("guild_id"), "guild_id");
         JsonNode data = root.path("data");
         JsonNode name = Interaction.namedByCustomId(type) ? data.path("custom_id") : data.path("name");
-        return new Interaction(type, userId, guildId, name.isString() ? name.stringValue() : null);
+        return new Interaction(id, type, userId, guildId, name.isString() ? name.stringValue() : null);
     }
 
     /** The snowflake in {@code node}, null when absent; anything else present there is refused. */

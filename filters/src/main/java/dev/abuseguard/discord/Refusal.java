@@ -29,6 +29,12 @@ final class Refusal extends RuntimeException {
                 "An interaction is at most " + maxBytes + " bytes here.");
     }
 
+    /** A signed interaction sent again: answered once already, so never forwarded, spent or scored again. */
+    static Refusal replayed() {
+        return new Refusal(HttpStatus.CONFLICT, "replayed", "Interaction already received",
+                "This interaction was received before; it is not handled twice.");
+    }
+
     static Refusal notAnInteraction(String detail) {
         return new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "Not an interaction", detail);
     }

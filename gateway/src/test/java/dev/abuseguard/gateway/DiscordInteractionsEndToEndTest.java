@@ -147,7 +147,7 @@ class DiscordInteractionsEndToEndTest {
     @Test
     void aVerifiedCommandReachesTheBotAsTheExactBytesSignedWithTheSignatureHeaders() {
         // spacing, escapes and non-ASCII as Discord may send them: a re-serialized body would fail the bot's check
-        byte[] body = ("{ \"type\" : 2,\"member\":{\"user\":{\"id\":\"200000000000000001\","
+        byte[] body = ("{ \"type\" : 2,\"id\":\"1399999999999999999\",\"member\":{\"user\":{\"id\":\"200000000000000001\","
                 + "\"username\":\"Zo\u00eb \\u2728\"}},"
                 + "\"guild_id\":\"" + GUILD + "\",\"data\":{\"name\":\"open\"}  }\n").getBytes(StandardCharsets.UTF_8);
         String timestamp = Long.toString(discord.nowSeconds());
@@ -283,6 +283,26 @@ class DiscordInteractionsEndToEndTest {
     }
 
     @Test
+    void aReplayedInteractionIsRefusedWithoutReachingTheBotSpendingOrScoring() {
+        String user = "200000000000000041";
+        byte[] first = Interactions.commandInGuild(user, GUILD, "open"); // pack_create: 2 an hour
+        expectForwarded(send(first));
+        for (int i = 0; i < 3; i++) { // the same signed bytes again, signed anew or as they were
+            send(first, i == 0 ? discord.headers(first) : discord.headers(Long.toString(discord.nowSeconds() - 60), first))
+                    .expectStatus().isEqualTo(409)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:replayed");
+        }
+        backend.verify(1, postRequestedFor(urlEqualTo("/interactions")));
+        assertThat(redis.keys("ag:{ix:*")).hasSize(1);
+
+        // the replays spent nothing: the second unit of the hour is still there, and nothing was scored
+        expectForwarded(send(Interactions.commandInGuild(user, GUILD, "open")));
+        client.get().uri("/admin/api/users/" + user).header("Authorization", "Bearer " + TOKEN).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
     void pingGetsPongAndIsNeverLimitedNorForwarded() {
         for (int i = 0; i < 40; i++) { // beyond every limit of the route
             send(Interactions.PING).expectStatus().isOk()
@@ -384,7 +404,8 @@ class DiscordInteractionsEndToEndTest {
         byte[] body = Interactions.commandInGuild(user, GUILD, "buy");
         expectForwarded(send(body));
 
-        send(body, discord.headers(body).andThen(h -> { h.set("X-Action", "discord_command");
+        byte[] again = Interactions.commandInGuild(user, GUILD, "buy");
+        send(again, discord.headers(again).andThen(h -> { h.set("X-Action", "discord_command");
                     h.set("X-User-Id", "200000000000000016"); }))
                 .expectStatus().isOk().expectBody().jsonPath("$.data.flags").isEqualTo(64);
         backend.verify(1, anyRequestedFor(anyUrl()));
@@ -456,9 +477,11 @@ class DiscordInteractionsEndToEndTest {
         expectForwarded(send(body));
 
         // sent together: one gets the next turn (1 s away), the other's turn (2 s away) is beyond max-delay (1.5 s)
+        List<byte[]> bodies = List.of(Interactions.commandInGuild(user, GUILD, "pace"),
+                Interactions.commandInGuild(user, GUILD, "pace"));
         List<String[]> answers = Flux.range(0, 2)
-                .flatMap(i -> gateway.webClient().post().uri("/interactions").headers(discord.headers(body))
-                        .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .flatMap(i -> gateway.webClient().post().uri("/interactions").headers(discord.headers(bodies.get(i)))
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(bodies.get(i))
                         .exchangeToMono(r -> r.bodyToMono(String.class).map(answer -> new String[] {
                                 r.statusCode().value() + " " + answer,
                                 Long.toString((System.nanoTime() - firstSent) / 1_000_000)})))

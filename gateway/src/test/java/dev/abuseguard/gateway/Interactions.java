@@ -1,6 +1,7 @@
 package dev.abuseguard.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Interaction bodies as Discord sends them, cut down to what matters plus some of what does not. */
 final class Interactions {
@@ -33,8 +34,12 @@ final class Interactions {
                         + "\"value\":\"go\",\"focused\":true}]}");
     }
 
+    /** Each interaction its own id, as Discord gives them: the gateway answers a repeated id as a replay. */
+    private static final AtomicLong IDS = new AtomicLong(1_400_000_000_000_000_000L);
+
     private static byte[] interaction(int type, String who, String data) {
-        return ("{\"app_permissions\":\"0\",\"application_id\":\"11\",\"id\":\"31\",\"token\":\"aW50ZXJhY3Rpb24\","
+        return ("{\"app_permissions\":\"0\",\"application_id\":\"11\",\"id\":\"" + IDS.incrementAndGet()
+                + "\",\"token\":\"aW50ZXJhY3Rpb24\","
                 + "\"type\":" + type + ",\"version\":1,\"locale\":\"en-GB\"," + who + ",\"data\":" + data + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
