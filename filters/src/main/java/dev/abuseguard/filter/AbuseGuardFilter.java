@@ -2,13 +2,11 @@ package dev.abuseguard.filter;
 
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionStore;
-import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.SpendOn;
 import java.time.Duration;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -51,7 +49,7 @@ final class AbuseGuardFilter implements GatewayFilter {
             case ALLOWED -> {
                 headers.allowed(exchange.getResponse().getHeaders(), action, decision);
                 if (action.policy().spendOn() == SpendOn.FAILURE && decision.shadowOf() == null) { // nothing spent
-                    giveBackUnlessTheBackendFails(exchange, userId, action);
+                    SpendOnFailure.giveBackUnlessTheBackendFails(store, exchange, userId, action);
                 }
                 yield decision.delayMillis() > 0
                         ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then(chain.filter(exchange))
@@ -65,20 +63,5 @@ final class AbuseGuardFilter implements GatewayFilter {
             case BLOCKED -> problems.blocked(exchange, action, decision);
             case STORE_UNAVAILABLE -> problems.storeUnavailable(exchange, action, decision);
         };
-    }
-
-    /**
-     * With {@code spend-on: failure} every attempt spent on the way in, so attempts in flight count against
-     * the limit; one the backend did not answer with a failure status is given back before the answer goes
-     * out, so that the client's next attempt already sees it.
-     */
-    private void giveBackUnlessTheBackendFails(ServerWebExchange exchange, String userId, Action action) {
-        exchange.getResponse().beforeCommit(() -> {
-            HttpStatusCode status = exchange.getResponse().getStatusCode();
-            if (status != null && action.policy().failureStatuses().contains(status.value())) {
-                return Mono.empty();
-            }
-            return store.decide(userId, action, Spend.REFUND).then().onErrorResume(e -> Mono.empty());
-        });
     }
 }

@@ -15,7 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code AbuseGuard} in route definitions: {@code - AbuseGuard=payment} (the shortcut takes one action), or
- * {@code name: AbuseGuard, args: {actions: "pack_create,pack_purchase", default-action: pack_create}}.
+ * {@code name: AbuseGuard, args: {actions: "pack_create,pack_purchase", default-action: pack_create}}, or with
+ * keys the client cannot pick, each under its own action:
+ * {@code args: {keys: "json:/username=failed_login, client-ip=failed_login_by_address"}} (see {@link KeySource}).
  */
 public class AbuseGuardGatewayFilterFactory
         extends AbstractGatewayFilterFactory<AbuseGuardGatewayFilterFactory.Config> {
@@ -23,8 +25,11 @@ public class AbuseGuardGatewayFilterFactory
     private final LivePolicies policies;
     private final DecisionStore store;
     private final ProblemResponses problems;
-
+    private final JsonMapper json;
     private final Clock clock;
+
+    /** The most of a body read to find a key in it: a login or command body, not an upload. */
+    static final int MAX_KEYED_BODY = 64 * 1024;
 
     public AbuseGuardGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json) {
         this(policies, store, json, Clock.systemUTC());
@@ -36,6 +41,7 @@ public class AbuseGuardGatewayFilterFactory
         this.policies = policies;
         this.store = store;
         this.problems = new ProblemResponses(json);
+        this.json = json;
     }
 
     @Override
@@ -48,12 +54,16 @@ public class AbuseGuardGatewayFilterFactory
     public GatewayFilter apply(Config config) {
         LivePolicies.Snapshot inForce = policies.current();
         AbuseGuardProperties properties = inForce.properties();
+        RateLimitHeaders rateLimitHeaders = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(), clock);
+        if (config.getKeys() != null) {
+            return new KeyedAbuseGuardFilter(RouteKeys.of(config.getKeys(), properties, inForce.actions()), store,
+                    problems, rateLimitHeaders, json, MAX_KEYED_BODY);
+        }
         RouteActions actions = RouteActions.of(config.getActions(), config.getDefaultAction(),
                 properties.actionHeader(), inForce.actions());
         IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern(),
                 properties.identity().proxies());
-        RateLimitHeaders headers = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(), clock);
-        return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems, headers);
+        return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems, rateLimitHeaders);
     }
 
     /**
@@ -66,15 +76,26 @@ public class AbuseGuardGatewayFilterFactory
     public void validate(String routeId, Map<String, String> args, LivePolicies.Snapshot configuration) {
         List<String> actions = new ArrayList<>();
         String defaultAction = null;
+        String keys = null;
         for (Map.Entry<String, String> arg : args.entrySet()) {
             String key = arg.getKey();
             if (key.equals("actions") || key.startsWith(NameUtils.GENERATED_NAME_PREFIX)) {
                 actions.add(arg.getValue());
             } else if (key.equals("default-action") || key.equals("defaultAction")) {
                 defaultAction = arg.getValue();
+            } else if (key.equals("keys")) {
+                keys = arg.getValue();
             }
         }
         try {
+            if (keys != null) {
+                if (!actions.isEmpty()) {
+                    throw new IllegalArgumentException("AbuseGuard filter: args.keys names each key's action; "
+                            + "args.actions is for routes without keys");
+                }
+                RouteKeys.of(List.of(keys.split(",")), configuration.properties(), configuration.actions());
+                return;
+            }
             RouteActions.of(actions, defaultAction, configuration.properties().actionHeader(), configuration.actions());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("spring.cloud.gateway.server.webflux.routes[id=" + routeId + "]: "
@@ -88,6 +109,7 @@ public class AbuseGuardGatewayFilterFactory
         private List<String> actions;
         private String defaultAction;
         private IdentityFallback identityFallback = IdentityFallback.NONE;
+        private List<String> keys;
 
         @Override
         public void setRouteId(String routeId) {
@@ -114,6 +136,15 @@ public class AbuseGuardGatewayFilterFactory
 
         public Config setDefaultAction(String defaultAction) {
             this.defaultAction = defaultAction;
+            return this;
+        }
+
+        public List<String> getKeys() {
+            return keys;
+        }
+
+        public Config setKeys(List<String> keys) {
+            this.keys = keys;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.abuseguard.filter;
 
 import dev.abuseguard.policy.TrustedProxies;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -15,6 +16,7 @@ public final class IdentityResolver {
     /** Never in a user id, whatever the pattern; shared with the admin API's check. */
     public static final Pattern NEVER_ALLOWED = Pattern.compile("[{}~\\s\\p{Cntrl}]");
     private static final int MAX_LENGTH = 128;
+    private static final Pattern KEYED = Pattern.compile("~k:[a-z0-9_-]{1,64}:(.+)");
 
     private final String header;
     private final Pattern pattern;
@@ -36,6 +38,12 @@ public final class IdentityResolver {
      */
     public static boolean isValid(String id, Pattern pattern) {
         return id.length() <= MAX_LENGTH && !NEVER_ALLOWED.matcher(id).find() && pattern.matcher(id).matches();
+    }
+
+    /** Whether {@code id} is a key a route read from a request ({@code ~k:<action>:<value>}), for the admin API. */
+    public static boolean isKeyed(String id, Pattern pattern) {
+        Matcher keyed = KEYED.matcher(id);
+        return keyed.matches() && isValid(keyed.group(1), pattern);
     }
 
     String resolve(ServerHttpRequest request, IdentityFallback fallback) {

@@ -31,9 +31,11 @@ final class AdminInput {
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 
-    /** The user id of a path, as the filter accepts it (or an anonymous client's), else a 400. */
+    /** The user id of a path as the filter accepts it, an anonymous client's, or a route's key; else a 400. */
     static String userId(String id, String pattern) {
-        if (AnonymousIdentity.isWellFormed(id) || IdentityResolver.isValid(id, Pattern.compile(pattern))) {
+        Pattern compiled = Pattern.compile(pattern);
+        if (AnonymousIdentity.isWellFormed(id) || IdentityResolver.isKeyed(id, compiled)
+                || IdentityResolver.isValid(id, compiled)) {
             return id;
         }
         throw badRequest("id", "The user id must match " + pattern
