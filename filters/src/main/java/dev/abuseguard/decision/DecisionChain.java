@@ -78,7 +78,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
 
     /** Replaces the copy of the blocks with the shared store's; a failed read waits for the next. */
     private Mono<Void> reload() {
-        long generation = known.generation();
+        long generation = known.beginRead();
         return sharedBlocks.active().doOnNext(active -> known.replaceAll(active, generation)).then()
                 .onErrorResume(error -> {
                     log.debug("event=blocks_reload_failed error={}", LogValue.quoted(error));

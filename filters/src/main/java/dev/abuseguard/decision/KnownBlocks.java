@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,19 +28,35 @@ public final class KnownBlocks {
         boolean activeAt(long nowMillis) {
             return until < 0 || until > nowMillis;
         }
+
+        /** Of two blocks of one user, the one that ends later (a block until lifted never ends). */
+        static Block later(Block known, Block heard) {
+            if (known == null || known.until() < 0 && heard.until() < 0) {
+                return heard;
+            }
+            if (known.until() < 0) {
+                return known;
+            }
+            return heard.until() < 0 || heard.until() >= known.until() ? heard : known;
+        }
     }
 
     private final Clock clock;
     private final Cache<String, Block> blocks;
     private final Cache<String, Block> decidedLocally;
     private final AtomicLong generation = new AtomicLong();
+    /** Blocks written since the running reload began reading: newer than what it read, so it keeps them. */
+    private final Map<String, Block> writtenDuringRead = new ConcurrentHashMap<>();
+    private final long maxBlocks;
 
     public KnownBlocks(Clock clock, long maxBlocks) {
         this.clock = clock;
+        this.maxBlocks = maxBlocks;
         this.blocks = Caffeine.newBuilder()
                 .maximumSize(maxBlocks)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .expireAfter(Expiry.<String, Block>creating((user, block) -> block.until() < 0
+                // each write sets its block's own end: a ban replacing a timed block outlives the timed block's end
+                .expireAfter(Expiry.<String, Block>writing((user, block) -> block.until() < 0
                         ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofMillis(Math.max(0, block.until() - clock.millis()))))
                 .executor(Runnable::run)
                 .build();
@@ -59,18 +76,38 @@ public final class KnownBlocks {
 
     /** A block a decision reported, unless a clear arrived since the decision was asked for. */
     public void remember(String userId, Block block, long askedInGeneration) {
-        blocks.asMap().compute(userId, (user, known) -> generation.get() == askedInGeneration ? block : known);
+        blocks.asMap().compute(userId, (user, known) -> {
+            if (generation.get() != askedInGeneration) {
+                return known;
+            }
+            noteWritten(userId, block);
+            return Block.later(known, block);
+        });
+    }
+
+    private void noteWritten(String userId, Block block) {
+        if (writtenDuringRead.size() < maxBlocks) {
+            writtenDuringRead.merge(userId, block, Block::later);
+        }
+    }
+
+    /** Where a full reload starts reading: the generation its read belongs to (see {@link #replaceAll}). */
+    public long beginRead() {
+        writtenDuringRead.clear();
+        return generation.get();
     }
 
     /** News of a block from the shared store. */
     public void block(String userId, Block block) {
-        blocks.put(userId, block);
+        noteWritten(userId, block);
+        blocks.asMap().merge(userId, block, Block::later);
     }
 
     /** A block the local store decided while the shared store was away: it is written there on recovery. */
     public void decidedLocally(String userId, Block block) {
-        blocks.put(userId, block);
-        decidedLocally.put(userId, block);
+        noteWritten(userId, block);
+        blocks.asMap().merge(userId, block, Block::later);
+        decidedLocally.asMap().merge(userId, block, Block::later);
     }
 
     /** The blocks decided locally and not yet written to the shared store; taken, so each is written once. */
@@ -84,6 +121,7 @@ public final class KnownBlocks {
     public void clear(String userId) {
         synchronized (generation) {
             generation.incrementAndGet();
+            writtenDuringRead.remove(userId);
             blocks.invalidate(userId);
             decidedLocally.invalidate(userId);
         }
@@ -92,6 +130,7 @@ public final class KnownBlocks {
     public void clearAll() {
         synchronized (generation) {
             generation.incrementAndGet();
+            writtenDuringRead.clear();
             blocks.invalidateAll();
             decidedLocally.invalidateAll();
         }
@@ -111,6 +150,7 @@ public final class KnownBlocks {
             blocks.invalidateAll();
             blocks.putAll(active);
             decidedLocally.asMap().forEach(blocks::put);
+            writtenDuringRead.forEach((user, block) -> blocks.asMap().merge(user, block, Block::later));
             return true;
         }
     }

@@ -129,7 +129,7 @@ public final class InMemoryDecisionStore implements DecisionStore {
 
     /**
      * Keeps at most {@code maxTracked} users in the admin's views, as the Redis index does: the lowest scores
-     * leave first, blocked users last. Trimmed in batches (a tenth over the bound), so a flood of new ids
+     * leave first, blocked users after them, bans last. Trimmed in batches (a tenth over the bound), so a flood of new ids
      * costs a sort now and then, not one per request.
      */
     private void boundTracked() {
@@ -142,10 +142,16 @@ public final class InMemoryDecisionStore implements DecisionStore {
                 return;
             }
             standings().stream()
-                    .sorted(Comparator.comparing(UserStanding::blocked).thenComparingLong(UserStanding::score))
+                    .sorted(Comparator.comparing((UserStanding user) -> isBanned(user.userId()))
+                            .thenComparing(UserStanding::blocked).thenComparingLong(UserStanding::score))
                     .limit(over)
                     .forEach(user -> tracked.remove(user.userId()));
         }
+    }
+
+    private boolean isBanned(String userId) {
+        UserState user = users.getIfPresent(userId);
+        return user != null && user.abuse.blockedUntil() == AbuseRecord.BANNED;
     }
 
     public long estimatedUsers() {

@@ -6,7 +6,7 @@ package dev.abuseguard.redis;
  */
 public final class CrossUserIndex {
 
-    /** User → score, plus {@link #BLOCKED_RANK} while blocked or banned. */
+    /** User → score, plus {@link #BLOCKED_RANK} while blocked, {@link #BAN_RANK} while banned. */
     public static final String SCORES = "ag:{idx}:scores";
     /** User → when the block ends ({@code +inf} until lifted). */
     public static final String BLOCKED = "ag:{idx}:blocked";
@@ -17,8 +17,13 @@ public final class CrossUserIndex {
     /** User → when the user's record expires; an entry whose record is gone leaves every index. */
     public static final String EXPIRY = "ag:{idx}:expiry";
 
-    /** Added to a blocked user's score: they are listed first and evicted last. */
+    /** Added to a blocked user's score: they are listed first and evicted after everyone but the banned. */
     public static final double BLOCKED_RANK = 1e12;
+    /**
+     * Added to a banned user's score instead: above every block, whatever the scores, so that a full index evicts
+     * bans last (a ban with score 0 would otherwise rank below any automatic block).
+     */
+    public static final double BAN_RANK = 2e12;
 
     /** Appends an event to the stream and updates the indexes with it (see the script's header). */
     public static final LuaScript RECORD_EVENT = LuaScript.load("/dev/abuseguard/redis/record-event.lua");
@@ -26,6 +31,12 @@ public final class CrossUserIndex {
     public static final LuaScript PRUNE = LuaScript.load("/dev/abuseguard/redis/prune-index.lua");
 
     private CrossUserIndex() {
+    }
+
+    /** The score in a ranked entry of {@link #SCORES}. */
+    public static long unranked(double ranked) {
+        double rank = ranked >= BAN_RANK ? BAN_RANK : ranked >= BLOCKED_RANK ? BLOCKED_RANK : 0;
+        return (long) Math.max(0, ranked - rank);
     }
 
     /** The KEYS of {@link #RECORD_EVENT}. */

@@ -63,7 +63,7 @@ public final class RedisSharedBlocks implements SharedBlocks {
         for (int i = 0; i < blocked.size(); i++) {
             double until = blocked.get(i).getScore();
             Double ranked = scores.get(i);
-            long score = ranked == null ? 0 : (long) Math.max(0, ranked - CrossUserIndex.BLOCKED_RANK);
+            long score = ranked == null ? 0 : CrossUserIndex.unranked(ranked);
             active.put(blocked.get(i).getValue(), new Block(Double.isInfinite(until) ? -1 : (long) until, score));
         }
         return active;

@@ -57,11 +57,15 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
                 r.zcard(CrossUserIndex.SCORES),
                 r.zcount(CrossUserIndex.SCORES, Range.from(Range.Boundary.including((double) highAbuseThreshold),
                         Range.Boundary.excluding(rank))),
-                r.zcount(CrossUserIndex.SCORES, Range.create(rank + highAbuseThreshold, Double.POSITIVE_INFINITY)),
+                r.zcount(CrossUserIndex.SCORES, Range.from(Range.Boundary.including(rank + highAbuseThreshold),
+                        Range.Boundary.excluding(CrossUserIndex.BAN_RANK))),
+                r.zcount(CrossUserIndex.SCORES, Range.create(CrossUserIndex.BAN_RANK + highAbuseThreshold,
+                        Double.POSITIVE_INFINITY)),
                 r.zcount(CrossUserIndex.BLOCKED,
                         Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded())),
                 r.hget(CrossUserIndex.TOTALS, "violations").map(Long::parseLong).defaultIfEmpty(0L))
-                .map(t -> new AbuseStats(t.getT1(), t.getT2() + t.getT3(), t.getT4(), t.getT5(), "redis"))));
+                .map(t -> new AbuseStats(t.getT1(), t.getT2() + t.getT3() + t.getT4(), t.getT5(), t.getT6(),
+                        "redis"))));
     }
 
     /**

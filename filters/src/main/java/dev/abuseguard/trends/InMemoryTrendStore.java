@@ -10,7 +10,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * This instance's own counts, kept as long as the shared ones: served when there is no Redis or it cannot
- * be read. Bounded: {@code keepMinutes} minutes, the configured actions, {@code keepOffenders} users a minute.
+ * be read. Bounded: {@code keepMinutes} minutes of counts, the configured actions, and offenders only for the
+ * {@value Trends#OFFENDER_MINUTES} minutes they are read for, {@code keepOffenders} users a minute (ids a
+ * client invents would otherwise fill the heap for a day).
  * Touched only by the flush and by admin reads, so plain synchronization is enough.
  */
 final class InMemoryTrendStore implements TrendStore {
@@ -46,7 +48,7 @@ final class InMemoryTrendStore implements TrendStore {
         Long newest = counts.isEmpty() ? null : counts.lastKey();
         if (newest != null) {
             counts.headMap(newest - keepMinutes, false).clear();
-            offenders.headMap(newest - keepMinutes, false).clear();
+            offenders.headMap(newest - Trends.OFFENDER_MINUTES, false).clear();
         }
         return Mono.empty();
     }

@@ -13,7 +13,7 @@ if kind == 'violation' then
   redis.call('ZADD', KEYS[1], score, user)
   redis.call('HINCRBY', KEYS[3], 'violations', 1)
 elseif kind == 'block' or kind == 'ban' then
-  redis.call('ZADD', KEYS[1], score + BLOCKED_RANK, user)
+  redis.call('ZADD', KEYS[1], score + (kind == 'ban' and BAN_RANK or BLOCKED_RANK), user)
   local until_ms = tonumber(ARGV[7])
   if until_ms < 0 then redis.call('ZADD', KEYS[2], '+inf', user) else redis.call('ZADD', KEYS[2], until_ms, user) end
   redis.call('PUBLISH', ARGV[13], string.format('b %d %d %s', until_ms, score, user))

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -115,9 +116,12 @@ class DecisionChainTest {
         }
     }
 
+    /** A chain past its first reload of blocks, which it starts when built, as a gateway is once it serves. */
     private DecisionChain chain() {
-        return DecisionChain.builder(local, events, policies, meters, clock).shared(shared, breaker, blocks)
-                .blocks(Duration.ofHours(1), 100).build();
+        DecisionChain chain = DecisionChain.builder(local, events, policies, meters, clock)
+                .shared(shared, breaker, blocks).blocks(Duration.ofHours(1), 100).build();
+        Awaitility.await().atMost(WAIT).until(() -> blocks.reads.get() >= 1);
+        return chain;
     }
 
     private static Decision blockedFor(long millis) {

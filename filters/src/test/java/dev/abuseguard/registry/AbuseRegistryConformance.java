@@ -193,6 +193,21 @@ public abstract class AbuseRegistryConformance {
     }
 
     @Test
+    void aFullIndexEvictsBansLastEvenBelowBlockedUsersWithHigherScores() {
+        LivePolicies policies = policies(Map.of("abuse.max-tracked-users", "3"));
+        Fixture fixture = fixture(policies);
+        fixture.ban("banned"); // score 0
+        for (int user = 1; user <= 3; user++) {
+            violate(fixture, policies, "blocked" + user, 5); // each blocked, score 100 or more
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(users(fixture)).extracting(UserStanding::userId)
+                .hasSize(3).contains("banned"));
+        assertThat(user(fixture, "banned").standing().blocked()).isTrue();
+        assertThat(stats(fixture).blocked()).isEqualTo(3);
+    }
+
+    @Test
     void aTimedBanEndsByItself() {
         LivePolicies policies = policies(Map.of());
         Fixture fixture = fixture(policies);
