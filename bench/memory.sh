@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)" >&2; exit 1; }
-./mvnw -q -B -DskipTests install -pl filters -am
+./mvnw -q -B -DskipTests package -pl filters -am
 cp="$(mktemp)"; trap 'rm -f "$cp"; [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true' EXIT
 ./mvnw -q -B dependency:build-classpath -pl filters -Dmdep.outputFile="$cp" >/dev/null
 classes="$(mktemp -d)"

@@ -73,6 +73,24 @@ public record ScoringRules(long points, long repeatMultiplierPercent, long repea
                 maxMillis);
     }
 
+    /**
+     * How long, from now, the record of a violation is kept: a user never blocked only while their score can
+     * still matter (earlier violations count within the repeat window; with decay, the score is gone after as
+     * many half-lives as it has bits), so ids a client invents and drops cost Redis that long, not
+     * {@code retention}; once blocked, as {@link #keepMillis(long, long)}. Twin of decide-tail.lua.
+     */
+    public long keepMillis(long blockedUntil, long score, long blocks, long nowMillis) {
+        if (blockedUntil != 0 || blocks > 0) {
+            return keepMillis(blockedUntil, nowMillis);
+        }
+        if (halfLifeMillis == 0) {
+            return retentionMillis;
+        }
+        long decayed = halfLifeMillis >= retentionMillis ? retentionMillis
+                : halfLifeMillis * (Long.SIZE - Long.numberOfLeadingZeros(score));
+        return Math.min(retentionMillis, Math.max(repeatWindowMillis, decayed));
+    }
+
     /** How long a record is kept that blocks until {@code blockedUntil} (see {@link AbuseRecord}), from now. */
     public long keepMillis(long blockedUntil, long nowMillis) {
         if (blockedUntil < 0) {

@@ -69,7 +69,7 @@ final class UserState {
                     verdict.retryAfterMillis(), 0, standing.score(), false);
         } else {
             abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
-            abuseKeptUntil = now + rules.keepMillis(abuse.blockedUntil(), now);
+            abuseKeptUntil = now + rules.keepMillis(abuse.blockedUntil(), abuse.score(), abuse.blocks(), now);
             boolean newlyBlocked = abuse.blockedAt(now);
             decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
                     verdict.retryAfterMillis(), 0, abuse.score(), newlyBlocked, Scope.USER,

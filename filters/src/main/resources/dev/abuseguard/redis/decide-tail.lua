@@ -42,14 +42,20 @@ if score >= threshold then -- a blocked user never gets here: this is a new bloc
   block_ms = block_length(block_duration, blocks, tonumber(ARGV[18]), tonumber(ARGV[19]))
   if block_ms > 0 then blocked_until = now + block_ms else blocked_until = -1 end
 end
-redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
-redis.call('PEXPIRE', KEYS[3], retention)
+-- how long the record is kept (twin of ScoringRules.keepMillis): a user never blocked only while the score can
+-- still matter (the repeat window; with decay, as many half-lives as the score has bits), not for retention
 local ttl = retention
 if blocked_until < 0 then
   ttl = math.max(retention, block_retention)
 elseif blocked_until > now then
   ttl = math.max(retention, blocked_until - now)
+elseif blocks == 0 and tonumber(ARGV[14]) > 0 then
+  local bits, left = 0, score
+  while left > 0 do left = math.floor(left / 2); bits = bits + 1 end
+  ttl = math.min(retention, math.max(repeat_window, tonumber(ARGV[14]) * bits))
 end
+redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
+redis.call('PEXPIRE', KEYS[3], math.min(ttl, retention))
 redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action, blocks), 'PX', ttl)
 return {1, 0, reset_after, retry_after, 0, score, newly_blocked, limit, block_ms}

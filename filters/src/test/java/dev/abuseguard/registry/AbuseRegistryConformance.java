@@ -152,6 +152,25 @@ public abstract class AbuseRegistryConformance {
     protected void keptAtLeast(String user, Duration time) {
     }
 
+    /** Where the store's own keys expire by themselves (Redis), the user's record and history live no longer. */
+    protected void keptAtMost(String user, Duration time) {
+    }
+
+    @Test
+    void aViolatorNeverBlockedIsKeptOnlyWhileTheScoreCanStillMatter() {
+        LivePolicies policies = policies(Map.of("abuse.decay.half-life", "1h", "abuse.repeat-window", "30m",
+                "abuse.retention", "30d"));
+        Fixture fixture = fixture(policies);
+        violate(fixture, policies, "passer-by", 1); // score 10: four halvings and it is gone
+        keptAtMost("passer-by", Duration.ofHours(4));
+        keptAtLeast("passer-by", Duration.ofHours(3));
+        violate(fixture, policies, "blocked", 5);
+        keptAtLeast("blocked", Duration.ofDays(29));
+
+        clock.advance(Duration.ofHours(4).plusMinutes(1));
+        assertThat(decide(fixture, "passer-by", action(policies, "pack_create")).abuseScore()).isZero();
+    }
+
     @Test
     void aBannedUserWithoutViolationsIsListedWhateverTheMinimumScore() {
         LivePolicies policies = policies(Map.of());

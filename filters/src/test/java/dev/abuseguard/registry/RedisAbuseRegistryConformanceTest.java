@@ -37,6 +37,13 @@ class RedisAbuseRegistryConformanceTest extends AbuseRegistryConformance {
     }
 
     @Override
+    protected void keptAtMost(String user, Duration time) {
+        assertThat(Long.parseLong(redis.run("PTTL", UserKeys.abuse(user)).get(0))).isBetween(1L, time.toMillis());
+        assertThat(Long.parseLong(redis.run("PTTL", UserKeys.violations(user)).get(0)))
+                .isBetween(1L, time.toMillis());
+    }
+
+    @Override
     protected Fixture fixture(LivePolicies policies) {
         LettuceConnection connection = connections.standalone(redis);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
