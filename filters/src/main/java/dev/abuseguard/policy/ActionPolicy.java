@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param limit           how many requests the window admits
  * @param window          the window (e.g. 1h): with limit, the rate
- * @param strategy        token-bucket, sliding-window, fixed-window or leaky-bucket
+ * @param strategy        token-bucket, sliding-window, sliding-window-counter, fixed-window or leaky-bucket
  * @param onStoreFailure  while Redis fails: local (decide from memory), allow or deny (503)
  * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
  * @param spendOn         request (every request spends quota) or failure (only answers in failure-statuses)
