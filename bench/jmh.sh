@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH micro-benchmarks (bench/jmh): ns per decision of the four strategies alone and through the
+# JMH micro-benchmarks (bench/jmh): ns per decision of the five strategies alone and through the
 # in-memory store, and the AbuseGuard filter's own work. Brief by default (1 fork, 2 x 1 s warm-up,
 # 3 x 1 s measured per benchmark, with the GC profiler for bytes allocated per operation): about 2 minutes.
 #

@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One action's limit, as written under {@code abuse-guard.actions.<name>} in routes.yml.
  *
- * @param limit           how many requests the window admits
+ * @param limit           how many requests the window admits (sliding-window: at most 1000)
  * @param window          the window (e.g. 1h): with limit, the rate
- * @param strategy        token-bucket, sliding-window, fixed-window or leaky-bucket
+ * @param strategy        token-bucket, sliding-window, sliding-window-counter, fixed-window or leaky-bucket
  * @param onStoreFailure  while Redis fails: local (decide from memory), allow or deny (503)
  * @param maxDelay        leaky bucket only: the longest a request is held before it is forwarded
  * @param spendOn         request (every request spends quota) or failure (only answers in failure-statuses)
@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shadow          shadow mode: decided and spent as if enforced, but always forwarded; a refusal is
  *                        counted and logged, never scored
  */
+@SlidingLogCap
 public record ActionPolicy(
         @Positive long limit,
         @NotNull Duration window,

@@ -1,17 +1,20 @@
 package dev.abuseguard.strategy;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * The four strategies by the name operators write in {@code routes.yml}. Each names its Java class, its
+ * The five strategies by the name operators write in {@code routes.yml}. Each names its Java class, its
  * Lua script (a resource beside the class, same simple name) and the Lua files that script uses.
  */
 public enum StrategyType {
     TOKEN_BUCKET("token-bucket", 't', new TokenBucket(), List.of("DrainingMeter.lua")),
     SLIDING_WINDOW("sliding-window", 's', new SlidingWindow(), List.of()),
     FIXED_WINDOW("fixed-window", 'f', new FixedWindow(), List.of()),
-    LEAKY_BUCKET("leaky-bucket", 'l', new LeakyBucket(), List.of("DrainingMeter.lua"));
+    LEAKY_BUCKET("leaky-bucket", 'l', new LeakyBucket(), List.of("DrainingMeter.lua")),
+    SLIDING_WINDOW_COUNTER("sliding-window-counter", 'c', new SlidingWindowCounter(), List.of());
 
     private final String configName;
     private final char code;
@@ -49,8 +52,8 @@ public enum StrategyType {
                 return type;
             }
         }
-        throw new IllegalArgumentException("unknown strategy '" + name + "'; use one of token-bucket, "
-                + "sliding-window, fixed-window, leaky-bucket");
+        throw new IllegalArgumentException("unknown strategy '" + name + "'; use one of "
+                + Arrays.stream(values()).map(StrategyType::configName).collect(Collectors.joining(", ")));
     }
 
     /** Classpath location of the strategy's Lua script. */

@@ -124,6 +124,46 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     }
 
     @Test
+    void slidingWindowCounterWeighsThePreviousWindowByTheShareOfItStillInsideTheTrailingWindow() {
+        DecisionStore store = store();
+        Action trade = action("trade", 4, Duration.ofMinutes(1), StrategyType.SLIDING_WINDOW_COUNTER);
+        clock.advance(Duration.ofSeconds(45));
+
+        for (long remaining = 3; remaining >= 0; remaining--) { // counted until the end of the next window
+            assertThat(decide(store, "rita", trade)).isEqualTo(allowed(4, remaining, 75_000, 0, 0));
+        }
+        // the window alone is full; 15 s into the next one its 4 weigh ceil(4 x 45/60) = 3
+        assertThat(decide(store, "rita", trade)).isEqualTo(limited(4, 75_000, 30_000, 10, false));
+
+        clock.advanceMillis(29_999); // 14.999 s into the next window: ceil(4 x 45.001/60) = 4
+        assertThat(decide(store, "rita", trade)).isEqualTo(limited(4, 45_001, 1, 25, false));
+        clock.advanceMillis(1);
+        assertThat(decide(store, "rita", trade)).isEqualTo(allowed(4, 0, 105_000, 0, 25));
+        // 1 + ceil(4 x 45/60) = 4; the previous 4 weigh 2 from 30 s into the window
+        assertThat(decide(store, "rita", trade)).isEqualTo(limited(4, 105_000, 15_000, 45, false));
+        clock.advanceMillis(14_999);
+        assertThat(decide(store, "rita", trade).retryAfterMillis()).isEqualTo(1);
+        clock.advanceMillis(1);
+        assertThat(decide(store, "rita", trade)).isEqualTo(allowed(4, 0, 90_000, 0, 70));
+    }
+
+    @Test
+    void slidingWindowCounterGivesBackARequestAdmittedBeforeTheBoundaryFromThePreviousWindow() {
+        DecisionStore store = store();
+        Action trade = action("trade", 2, Duration.ofMinutes(1), StrategyType.SLIDING_WINDOW_COUNTER);
+        clock.advanceMillis(59_999);
+        decide(store, "sven", trade);
+        decide(store, "sven", trade);
+        clock.advanceMillis(1); // a new window, in which the previous one still weighs its whole 2
+
+        assertThat(store.decide("sven", trade, Spend.REFUND).block()).isEqualTo(allowed(2, 1, 60_000, 0, 0));
+        assertThat(decide(store, "sven", trade)).isEqualTo(allowed(2, 0, 120_000, 0, 0));
+        assertThat(decide(store, "sven", trade)).isEqualTo(limited(2, 120_000, 60_000, 10, false));
+        assertThat(store.decide("sven", trade, Spend.REFUND).block()).as("the newest, in this window, goes back")
+                .isEqualTo(allowed(2, 1, 60_000, 0, 10));
+    }
+
+    @Test
     void leakyBucketHoldsRequestsForTheirTurnAndRefusesTurnsBeyondMaxDelay() {
         DecisionStore store = store();
         Action shaped = new Action("shaped", new ActionPolicy(4, Duration.ofSeconds(4), StrategyType.LEAKY_BUCKET,

@@ -1,17 +1,22 @@
 package dev.abuseguard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * An operator edits routes.yml and refreshes: new limits and routes apply without a restart, the counters
  * of unchanged actions keep their state, and a bad configuration is refused whole.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LiveRefreshEndToEndTest {
 
     private static final RedisServer redis = RedisServer.sharedEmpty();
@@ -129,5 +134,17 @@ class LiveRefreshEndToEndTest {
         gateway.rewriteRoutes(routes("{ limit: 6, window: 1h, strategy: token-bucket }", ""));
         refresh().expectStatus().isOk();
         get("/packs/open", "carol").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "6");
+    }
+
+    @Test
+    void aSlidingWindowAboveItsCapIsRefusedNamingTheLimitAndTheCounter(CapturedOutput output) {
+        gateway.rewriteRoutes(routes("{ limit: 1001, window: 1h, strategy: sliding-window }", ""));
+        refresh().expectStatus().is5xxServerError();
+
+        assertThat(output.getOut()).contains("event=config_refresh outcome=rejected")
+                // the refresh validates each action as it is bound, and names it in canonical form (no '_')
+                .contains("object 'abuse-guard.actions.packcreate' on field 'limit': rejected value [1001]")
+                .contains("limit must be at most 1000; for a larger limit use strategy sliding-window-counter");
+        get("/packs/open", "dan").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "5");
     }
 }

@@ -32,6 +32,18 @@ class StartupValidationTest {
     }
 
     @Test
+    void aSlidingWindowAboveItsCapNamesTheLimitAndTheCounter() {
+        assertThatThrownBy(() -> GatewayApp.start(routes(
+                "pack_create: { limit: 1001, window: 1h, strategy: sliding-window }", "AbuseGuard=pack_create"),
+                NO_REDIS))
+                .hasStackTraceContaining("on field 'actions[pack_create].limit': rejected value [1001]")
+                .hasStackTraceContaining("sliding-window keeps every admission of its window: limit must be at most "
+                        + "1000; for a larger limit use strategy sliding-window-counter");
+        GatewayApp.start(routes("pack_create: { limit: 100000, window: 1h, strategy: sliding-window-counter }",
+                "AbuseGuard=pack_create"), NO_REDIS).close();
+    }
+
+    @Test
     void anUnknownStrategyNamesTheField() {
         assertThatThrownBy(() -> GatewayApp.start(routes(
                 "pack_create: { limit: 5, window: 1h, strategy: token-bukket }", "AbuseGuard=pack_create"), NO_REDIS))

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class InMemoryStoreBenchmark {
 
-    @Param({"token-bucket", "sliding-window", "fixed-window", "leaky-bucket"})
+    @Param({"token-bucket", "sliding-window", "sliding-window-counter", "fixed-window", "leaky-bucket"})
     public String strategy;
 
     @Param("10000")
