@@ -20,6 +20,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
 ROUND_SECONDS=${ROUND_SECONDS:-10}
@@ -51,7 +53,6 @@ done
 (( ROUNDS <= 10 && ROUND_SECONDS <= 60 && WARMUP_SECONDS <= 60 && DENY_SECONDS <= 60 && COUNT_REQUESTS <= 5000 )) \
   || { echo "keep it bounded: ROUNDS<=10, *_SECONDS<=60, COUNT_REQUESTS<=5000" >&2; exit 2; }
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---------------------------------------------------------------- tools and jars
 missing=()
@@ -89,14 +90,6 @@ WORK="$ROOT/bench/target/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$WORK"
 REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" BARE_PID="" MONITOR_PID="" WATCHDOG_PID=""
 
-stop_pid() { # pid [seconds]: TERM, wait, then KILL; only processes this script started
-  local pid=$1 wait_s=${2:-10} i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -124,25 +117,6 @@ trap 'log "stopped (watchdog after ${MAX_SECONDS}s, or TERM)"; exit 124' TERM
   wait "$sleeper" && kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 &
 WATCHDOG_PID=$!
 
-USED_PORTS=" 6379 "
-free_port() { # a port on 127.0.0.1 nobody listens on (and not one handed out already)
-  local p i
-  for ((i = 0; i < 100; i++)); do
-    p=$((20000 + RANDOM % 20000))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then USED_PORTS+="$p "; echo "$p"; return 0; fi
-  done
-  echo "no free port found" >&2; return 1
-}
-wait_for() { # description seconds pid command...: polls until the command succeeds
-  local what=$1 secs=$2 pid=$3 i; shift 3
-  for ((i = 0; i < secs * 5; i++)); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { echo "$what died; see its log in $WORK" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "$what not ready after ${secs}s; see its log in $WORK" >&2; return 1
-}
 
 REDIS_PORT=$(free_port); BACKEND_PORT=$(free_port); GATEWAY_PORT=$(free_port); BARE_PORT=$(free_port)
 GW="http://127.0.0.1:$GATEWAY_PORT"

@@ -4,6 +4,7 @@ import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.Outcome;
 import dev.abuseguard.decision.Spend;
+import dev.abuseguard.filter.BufferedBody;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
@@ -119,7 +120,7 @@ final class DiscordInteractionsFilter implements GatewayFilter {
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes, Decided decided,
                                long deadlineNanos) {
         ServerWebExchange verified = exchange.mutate()
-                .request(new VerifiedRequest(exchange.getRequest(), bytes, exchange.getResponse().bufferFactory()))
+                .request(BufferedBody.replayed(exchange.getRequest(), bytes, exchange.getResponse().bufferFactory()))
                 .build();
         Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         return chain.filter(verified).timeout(left).onErrorResume(failure -> {

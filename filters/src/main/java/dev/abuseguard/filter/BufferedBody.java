@@ -11,14 +11,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A request body read whole up to a bound, so that a key can be taken from it, and then forwarded byte for byte
- * as it came (its length stated rather than chunked). A declared length over the bound is refused before
+ * A request body read whole up to a bound, so that a key can be taken from it (or its signature checked), and
+ * then forwarded byte for byte as it came (its length stated rather than chunked), every header with it. A declared length over the bound is refused before
  * anything is read.
  */
-final class BufferedBody {
+public final class BufferedBody {
 
     /** A body over the bound: 413. */
-    static final class TooLarge extends RuntimeException {
+    public static final class TooLarge extends RuntimeException {
         TooLarge(long maxBytes) {
             super("A request body is at most " + maxBytes + " bytes here.", null, false, false);
         }
@@ -29,7 +29,7 @@ final class BufferedBody {
     private BufferedBody() {
     }
 
-    static Mono<byte[]> read(ServerHttpRequest request, int maxBytes) {
+    public static Mono<byte[]> read(ServerHttpRequest request, int maxBytes) {
         if (request.getHeaders().getContentLength() > maxBytes) {
             return Mono.error(new TooLarge(maxBytes));
         }
@@ -40,7 +40,7 @@ final class BufferedBody {
     }
 
     /** The request as forwarded: the bytes read, every header it came with. */
-    static ServerHttpRequest replayed(ServerHttpRequest request, byte[] body, DataBufferFactory buffers) {
+    public static ServerHttpRequest replayed(ServerHttpRequest request, byte[] body, DataBufferFactory buffers) {
         HttpHeaders headers = HttpHeaders.copyOf(request.getHeaders());
         headers.remove(HttpHeaders.TRANSFER_ENCODING);
         headers.setContentLength(body.length);
