@@ -54,6 +54,7 @@ public final class Footprint {
         try (LettuceConnection connection = LettuceConnection.standalone(RedisURI.create("127.0.0.1", port), null,
                 Duration.ofSeconds(2), Duration.ofSeconds(2), List.of())) {
             RedisDecisionStore store = new RedisDecisionStore(connection, () -> rules);
+            redisCli(port, "FLUSHALL"); // each shape on an empty keyspace: the dict's resizes land in no other's delta
             store.decide("warm-up", action, Spend.CONSUME).block();
             String prefix = "id-" + shape.hashCode() + "-";
             long before = usedMemory(port);
