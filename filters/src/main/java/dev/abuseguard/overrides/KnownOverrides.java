@@ -64,8 +64,10 @@ public final class KnownOverrides implements LocalOverrides {
             if (generation.get() != readInGeneration) {
                 return false;
             }
-            users.invalidateAll();
+            // filled before it is emptied of the users no longer overridden: a fallback decision reading meanwhile
+            // never finds an overridden user missing
             read.forEach(this::keep);
+            users.asMap().keySet().removeIf(user -> !read.containsKey(user));
             return true;
         }
     }

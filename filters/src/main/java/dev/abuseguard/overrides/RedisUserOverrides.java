@@ -29,7 +29,7 @@ public final class RedisUserOverrides implements UserOverrides {
     /** User → when the user's overrides hash expires (ms): the users every instance copies the overrides of. */
     public static final String OVERRIDDEN_INDEX = "ag:{idx}:overridden";
     /** The index score of an exemption until lifted: later than any real end. */
-    static final double UNTIL_LIFTED = 9e15;
+    private static final double UNTIL_LIFTED = 9e15;
     private static final LuaScript INDEX = LuaScript.load("/dev/abuseguard/redis/overrides-index.lua");
 
     private final RedisScripts redis;
