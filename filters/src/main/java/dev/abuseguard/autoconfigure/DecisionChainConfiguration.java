@@ -8,8 +8,10 @@ import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.overrides.InMemoryUserOverrides;
+import dev.abuseguard.overrides.KnownOverrides;
 import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.overrides.OverridingDecisionStore;
+import dev.abuseguard.overrides.RedisOverridesCopy;
 import dev.abuseguard.overrides.RedisUserOverrides;
 import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.overrides.UserOverrides;
@@ -68,7 +70,8 @@ class DecisionChainConfiguration {
         return connection == null
                 ? new InMemoryUserOverrides(clock, properties.store().memory().maxUsers(),
                         properties.abuse().blockRetention())
-                : new RedisUserOverrides(connection, clock, properties.abuse().blockRetention());
+                : new RedisUserOverrides(connection, clock, properties.abuse().blockRetention(),
+                        properties.store().memory().maxUsers());
     }
 
     @Bean(destroyMethod = "close")
@@ -122,11 +125,28 @@ class DecisionChainConfiguration {
                             () -> policies.current().actions().all()), breaker,
                             new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
                     .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
+            fallbackOverrides(chain, connection, invalidations.getObject(), properties, tiers, clock, meters);
         }
         DecisionChain built = chain.build();
         Gauge.builder("abuseguard.store.shared.deciding", built, store -> store.status().storeDeciding() ? 1 : 0)
                 .description("1 while the shared store (Redis) decides, 0 while actions fall back")
                 .tag("store", built.status().store()).register(meters);
         return built;
+    }
+
+    /**
+     * The local fallback of Redis decides by a copy of Redis' overrides, so an exempt user stays exempt and an
+     * overridden one keeps their limit through an outage; bounded like the local store.
+     */
+    private static void fallbackOverrides(DecisionChain.Builder chain, LettuceConnection connection,
+                                          BlockInvalidations invalidations, AbuseGuardProperties properties,
+                                          Tiers tiers, Clock clock, MeterRegistry meters) {
+        long maxUsers = properties.store().memory().maxUsers();
+        KnownOverrides known = new KnownOverrides(maxUsers);
+        chain.fallbackOverrides(store -> new OverridingDecisionStore(store, Set.of(), known, tiers, clock),
+                new RedisOverridesCopy(connection, invalidations, known, clock, maxUsers));
+        Gauge.builder("abuseguard.overrides.copied", known, KnownOverrides::size)
+                .description("Users whose overrides this instance copied from Redis, for its local fallback")
+                .register(meters);
     }
 }

@@ -21,10 +21,11 @@ import reactor.core.publisher.Mono;
 /**
  * The stores a decision passes through, in their one order:
  * observed (metrics, audit) → shadow mode → overrides (with the global limits) → known blocks → fail-over
- * (breaker) → the shared store, or observed → shadow mode → overrides → the local store when there is no shared
- * one. The chain owns what the parts need to run: the warm-up of the shared store, the copy of the active blocks (loaded at start, kept current from the shared store's news, reloaded
- * every {@code resync} and after an outage, when the blocks decided locally meanwhile are written back) and the
- * breaker's listener; {@link #close()} ends them.
+ * (breaker) → the shared store, or on fallback → the copy of the shared store's overrides → the local store; or
+ * observed → shadow mode → overrides → the local store when there is no shared one. The chain owns what the parts
+ * need to run: the warm-up of the shared store, the copies of the active blocks and of the overrides (loaded at
+ * start, kept current from the shared store's news, reloaded every {@code resync} and after an outage, when the
+ * blocks decided locally meanwhile are written back) and the breaker's listener; {@link #close()} ends them.
  */
 public final class DecisionChain implements DecisionStore, AutoCloseable {
 
@@ -33,6 +34,7 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
     private final DecisionStore head;
     private final KnownBlocks known;
     private final SharedBlocks sharedBlocks;
+    private final SharedCopy overridesCopy;
     private final AbuseEvents events;
     private final Disposable.Composite running = Disposables.composite();
     private volatile boolean closed;
@@ -41,10 +43,12 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         DecisionStore deciding = builder.local;
         this.events = builder.events;
         this.sharedBlocks = builder.sharedBlocks;
+        this.overridesCopy = builder.overridesCopy;
         this.known = builder.shared == null ? null : new KnownBlocks(builder.clock, builder.maxBlocks);
         if (builder.shared != null) {
             deciding = new BlockCachingDecisionStore(
-                    new FailoverDecisionStore(builder.shared, builder.local, builder.breaker, builder.meters),
+                    new FailoverDecisionStore(builder.shared, builder.fallbackOverrides.apply(builder.local),
+                            builder.breaker, builder.meters),
                     known, builder.policies, builder.clock);
         }
         deciding = new ShadowDecisionStore(builder.overrides.apply(deciding));
@@ -58,6 +62,8 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
     private void start(Builder builder) {
         running.add(sharedBlocks.news().subscribe(this::hear,
                 error -> log.warn("event=block_news_stopped error={}", LogValue.quoted(error))));
+        running.add(overridesCopy.follow().subscribe(null,
+                error -> log.warn("event=overrides_news_stopped error={}", LogValue.quoted(error))));
         builder.breaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
         running.add(builder.shared.warmUp().subscribe(null, unreachable -> log.info(
                 "event=redis_warm_up_failed error={} (the breaker takes it from here)", LogValue.quoted(unreachable))));
@@ -76,22 +82,34 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         }
     }
 
-    /** Replaces the copy of the blocks with the shared store's; a failed read waits for the next. */
+    /** Replaces the copies of blocks and overrides with the shared store's; a failed read waits for the next. */
     private Mono<Void> reload() {
         long generation = known.beginRead();
         return sharedBlocks.active().doOnNext(active -> known.replaceAll(active, generation)).then()
                 .onErrorResume(error -> {
                     log.debug("event=blocks_reload_failed error={}", LogValue.quoted(error));
                     return Mono.empty();
-                });
+                })
+                .then(Mono.defer(overridesCopy::reload));
     }
 
-    /** After an outage: the blocks decided locally go to the shared store, then the copy is read afresh. */
+    /**
+     * After an outage: the blocks decided locally go to the shared store, then the copies are read afresh. A block
+     * the shared store refuses (it knows a longer one, or exempts the user) is neither audited nor announced: the
+     * reload takes it out of this instance's copy too.
+     */
     private void recover() {
         running.add(Flux.fromIterable(known.takeDecidedLocally().entrySet())
                 .concatMap(entry -> sharedBlocks.record(entry.getKey(), entry.getValue())
-                        .doOnSuccess(written -> events.blockedWhileAway(entry.getKey(), entry.getValue().score(),
-                                entry.getValue().until()))
+                        .doOnNext(written -> {
+                            if (written) {
+                                events.blockedWhileAway(entry.getKey(), entry.getValue().score(),
+                                        entry.getValue().until());
+                            } else {
+                                log.info("event=local_block_refused user={} (the shared store knows a longer "
+                                        + "block or exempts the user)", LogValue.token(entry.getKey()));
+                            }
+                        })
                         .onErrorResume(error -> {
                             known.decidedLocally(entry.getKey(), entry.getValue()); // the next recovery tries again
                             log.warn("event=local_block_not_written user={} error={}", LogValue.token(entry.getKey()),
@@ -153,6 +171,9 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         private Duration resync = Duration.ofMinutes(1);
         private long maxBlocks = 100_000;
         private java.util.function.UnaryOperator<DecisionStore> overrides = java.util.function.UnaryOperator.identity();
+        private java.util.function.UnaryOperator<DecisionStore> fallbackOverrides =
+                java.util.function.UnaryOperator.identity();
+        private SharedCopy overridesCopy = SharedCopy.NONE;
         private ObservedDecisionStore.Listener listener = ObservedDecisionStore.Listener.NONE;
 
         private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
@@ -189,6 +210,17 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         /** The operator's overrides, answered before the known blocks (an exempt user is never blocked). */
         public Builder overrides(java.util.function.UnaryOperator<DecisionStore> around) {
             this.overrides = Objects.requireNonNull(around, "overrides");
+            return this;
+        }
+
+        /**
+         * What the local store decides by while the shared store is away: {@code around} puts the copy of the
+         * shared store's overrides in front of the local store (only there, so a decision the shared store makes
+         * never reads it), and {@code copy} is kept current with the copy of the blocks.
+         */
+        public Builder fallbackOverrides(java.util.function.UnaryOperator<DecisionStore> around, SharedCopy copy) {
+            this.fallbackOverrides = Objects.requireNonNull(around, "around");
+            this.overridesCopy = Objects.requireNonNull(copy, "copy");
             return this;
         }
 

@@ -20,6 +20,11 @@ public interface SharedBlocks {
     /** Blocks, unbans and resets as they happen on any instance. */
     Flux<News> news();
 
-    /** Writes a block decided while the shared store was away, unless the store knows a longer one. */
-    Mono<Void> record(String userId, Block block);
+    /**
+     * Writes a block decided while the shared store was away, unless the store knows a longer one or exempts
+     * the user.
+     *
+     * @return whether it was written
+     */
+    Mono<Boolean> record(String userId, Block block);
 }

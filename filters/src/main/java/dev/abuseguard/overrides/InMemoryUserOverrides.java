@@ -15,20 +15,7 @@ import reactor.core.publisher.Mono;
  * The overrides of a single instance (no Redis): at most {@code maxUsers} users, each kept for
  * {@code retention} after its last change, as the Redis hash is.
  */
-public final class InMemoryUserOverrides implements UserOverrides {
-
-    /** One user's overrides; {@code exemptUntil} 0 when not exempt, -1 until lifted. */
-    public record UserOverride(long exemptUntil, String reason, String tier, Map<String, Quota> limits) {
-        static final UserOverride NONE = new UserOverride(0, "", null, Map.of());
-
-        public boolean exemptAt(long now) {
-            return exemptUntil < 0 || exemptUntil > now;
-        }
-
-        boolean empty() {
-            return exemptUntil == 0 && tier == null && limits.isEmpty();
-        }
-    }
+public final class InMemoryUserOverrides implements UserOverrides, LocalOverrides {
 
     private final Clock clock;
     private final Cache<String, UserOverride> users;
@@ -40,7 +27,8 @@ public final class InMemoryUserOverrides implements UserOverrides {
                 .expireAfterWrite(retention).executor(Runnable::run).build();
     }
 
-    /** The user's overrides, or {@code null}: read by every decision of the local store. */
+    /** Read by every decision of the local store. */
+    @Override
     public UserOverride get(String userId) {
         return users.getIfPresent(userId);
     }

@@ -12,24 +12,25 @@ import reactor.core.publisher.Mono;
 
 /**
  * Applies the operator's word before a store decides: a configured exempt user is answered here, with no
- * store call at all; with {@code memory} overrides (the store of a single instance) an exempt user is answered
- * here too and an overridden one is decided under their own limit (user's own over tier over action). With
- * Redis, the decision script reads the overrides itself.
+ * store call at all; with {@code local} overrides an exempt user is answered here too and an overridden one is
+ * decided under their own limit, with the precedence of the decision script (user's own over tier over action).
+ * In front of the store of a single instance {@code local} holds the overrides themselves; in front of the
+ * fallback of Redis, this instance's copy of Redis' overrides; in front of Redis, none (the script reads them).
  */
 public final class OverridingDecisionStore implements DecisionStore {
 
     private final DecisionStore delegate;
     private final Set<String> configuredExempt;
-    private final InMemoryUserOverrides memory;
+    private final LocalOverrides local;
     private final Tiers tiers;
     private final Clock clock;
 
-    /** @param memory {@code null} when the delegate reads the overrides itself (Redis) */
-    public OverridingDecisionStore(DecisionStore delegate, Set<String> configuredExempt, InMemoryUserOverrides memory,
+    /** @param local {@code null} when the delegate reads the overrides itself (Redis) */
+    public OverridingDecisionStore(DecisionStore delegate, Set<String> configuredExempt, LocalOverrides local,
                                    Tiers tiers, Clock clock) {
         this.delegate = delegate;
         this.configuredExempt = Set.copyOf(configuredExempt);
-        this.memory = memory;
+        this.local = local;
         this.tiers = tiers;
         this.clock = clock;
     }
@@ -39,7 +40,7 @@ public final class OverridingDecisionStore implements DecisionStore {
         if (configuredExempt.contains(userId)) {
             return Mono.just(Decision.exempt(action.quota().limit()));
         }
-        InMemoryUserOverrides.UserOverride override = memory == null ? null : memory.get(userId);
+        UserOverride override = local == null ? null : local.get(userId);
         if (override == null) {
             return delegate.decide(userId, action, spend);
         }
@@ -47,9 +48,8 @@ public final class OverridingDecisionStore implements DecisionStore {
             return Mono.just(Decision.exempt(action.quota().limit()));
         }
         Quota own = override.limits().get(action.name());
-        if (own == null) {
-            own = tiers.quota(override.tier(), action.name(), action.quota().maxDelayMillis());
-        }
+        own = own != null ? new Quota(own.limit(), own.windowMillis(), action.quota().maxDelayMillis())
+                : tiers.quota(override.tier(), action.name(), action.quota().maxDelayMillis());
         return delegate.decide(userId, own == null ? action : new Action(action.name(), action.policy(), own), spend);
     }
 

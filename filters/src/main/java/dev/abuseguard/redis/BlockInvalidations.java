@@ -12,13 +12,16 @@ import reactor.core.publisher.Sinks;
 /**
  * The channel {@code ag:blocks} every instance listens on for news of blocks (on a cluster, every node relays
  * it): {@code c <user>} after an unblock, reset or ban, {@code *} for all, and {@code b <until> <score> <user>}
- * for a new block (published by record-event.lua; read by {@link RedisSharedBlocks#news(String)}).
+ * for a new block (published by record-event.lua; read by {@link RedisSharedBlocks#news(String)}); and
+ * {@code o <user>} after an admin changed the user's overrides (read by the copy of the overrides, which reads
+ * the user's hash again). An instance that knows no kind of message logs it and skips it.
  */
 public final class BlockInvalidations implements AutoCloseable {
 
     public static final String CHANNEL = "ag:blocks";
     static final String BLOCK = "b ";
     static final String CLEAR = "c ";
+    public static final String OVERRIDES = "o ";
     private static final Logger log = LoggerFactory.getLogger(BlockInvalidations.class);
 
     private final LettuceConnection connection;

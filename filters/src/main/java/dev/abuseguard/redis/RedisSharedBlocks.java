@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The active blocks in Redis: read from the cross-user index of blocks, announced on {@code ag:blocks}
- * (the format is {@link #news(String)}'s).
+ * (the format is {@link #news(String)}'s; the channel's news of overrides, {@code o <user>}, are left to the
+ * copy of the overrides).
  */
 public final class RedisSharedBlocks implements SharedBlocks {
 
@@ -71,7 +72,8 @@ public final class RedisSharedBlocks implements SharedBlocks {
 
     @Override
     public Flux<News> news() {
-        return channel.received().mapNotNull(RedisSharedBlocks::readable);
+        return channel.received().filter(message -> !message.startsWith(BlockInvalidations.OVERRIDES))
+                .mapNotNull(RedisSharedBlocks::readable);
     }
 
     /** The news in a message, or {@code null} (logged) for a message that cannot be read: the stream goes on. */
@@ -122,10 +124,12 @@ public final class RedisSharedBlocks implements SharedBlocks {
     }
 
     @Override
-    public Mono<Void> record(String userId, Block block) {
+    public Mono<Boolean> record(String userId, Block block) {
         long now = clock.millis();
-        return redis.run(APPLY_BLOCK, ScriptOutputType.INTEGER, new String[] {UserKeys.abuse(userId)},
-                Long.toString(block.until() < 0 ? -1 : block.until()), Long.toString(block.score()),
-                Long.toString(now), Long.toString(policies.rules().keepMillis(block.until(), now))).then();
+        return redis.<Long>run(APPLY_BLOCK, ScriptOutputType.INTEGER,
+                        new String[] {UserKeys.abuse(userId), UserKeys.overrides(userId)},
+                        Long.toString(block.until() < 0 ? -1 : block.until()), Long.toString(block.score()),
+                        Long.toString(now), Long.toString(policies.rules().keepMillis(block.until(), now)))
+                .map(written -> written == 1);
     }
 }

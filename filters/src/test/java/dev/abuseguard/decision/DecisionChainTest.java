@@ -9,8 +9,13 @@ import dev.abuseguard.audit.EventType;
 import dev.abuseguard.audit.InMemoryAuditTrail;
 import dev.abuseguard.audit.WebhookAlerts;
 import dev.abuseguard.memory.InMemoryDecisionStore;
+import dev.abuseguard.overrides.KnownOverrides;
+import dev.abuseguard.overrides.OverridingDecisionStore;
+import dev.abuseguard.overrides.Tiers;
+import dev.abuseguard.overrides.UserOverride;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.strategy.Quota;
 import dev.abuseguard.testsupport.ManualClock;
 import dev.abuseguard.testsupport.TestPolicies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +93,9 @@ class DecisionChainTest {
     private static final class ScriptedSharedBlocks implements SharedBlocks {
         final Map<String, KnownBlocks.Block> active = new ConcurrentHashMap<>();
         final Map<String, KnownBlocks.Block> recorded = new ConcurrentHashMap<>();
+        final Map<String, KnownBlocks.Block> refused = new ConcurrentHashMap<>();
+        /** As the shared store refuses a block of a user it exempts. */
+        volatile boolean refusing;
         final Sinks.Many<News> news = Sinks.many().multicast().directBestEffort();
         final AtomicInteger reads = new AtomicInteger();
 
@@ -104,10 +113,15 @@ class DecisionChainTest {
         }
 
         @Override
-        public Mono<Void> record(String userId, KnownBlocks.Block block) {
-            return Mono.fromRunnable(() -> {
+        public Mono<Boolean> record(String userId, KnownBlocks.Block block) {
+            return Mono.fromSupplier(() -> {
+                if (refusing) {
+                    refused.put(userId, block);
+                    return false;
+                }
                 recorded.put(userId, block);
                 active.put(userId, block); // as the shared store then knows it
+                return true;
             });
         }
 
@@ -224,6 +238,89 @@ class DecisionChainTest {
         assertThat(chain.decide("mallory", once).block(WAIT).outcome()).isEqualTo(Outcome.BLOCKED);
         assertThat(trail.recent(20).filter(event -> event.type() == EventType.BLOCK).map(AuditEvent::detail)
                 .collectList().block(WAIT)).contains("decided locally while the shared store was away");
+    }
+
+    @Test
+    void aBlockTheSharedStoreRefusesOnRecoveryIsNeitherAuditedNorKeptHere() {
+        LivePolicies strict = TestPolicies.of(Map.of("actions.trade.limit", "1", "actions.trade.window", "1h",
+                "actions.trade.strategy", "fixed-window"));
+        InMemoryDecisionStore memory = new InMemoryDecisionStore(clock, strict::rules, 1000);
+        Action once = strict.current().actions().find("trade").orElseThrow();
+        DecisionChain chain = DecisionChain.builder(memory, events, strict, meters, clock)
+                .shared(shared, breaker, blocks).blocks(Duration.ofHours(1), 100).build();
+        await().atMost(WAIT).until(() -> blocks.reads.get() == 1);
+        shared.failing = true;
+        for (int i = 0; i < 6; i++) {
+            chain.decide("vip", once).block(WAIT);
+        }
+        blocks.refusing = true;
+
+        shared.failing = false;
+        breaker.transitionToClosedState();
+
+        await().atMost(WAIT).until(() -> blocks.refused.containsKey("vip") && blocks.reads.get() == 2);
+        assertThat(chain.decide("vip", once).block(WAIT).outcome()).as("the shared store decides again")
+                .isEqualTo(Outcome.ALLOWED);
+        assertThat(trail.recent(20).filter(event -> event.type() == EventType.BLOCK).map(AuditEvent::detail)
+                .collectList().block(WAIT)).doesNotContain("decided locally while the shared store was away");
+    }
+
+    /** The copy of the shared store's overrides as the test sets it, counting its reloads. */
+    private static final class ScriptedOverridesCopy implements SharedCopy {
+        final KnownOverrides known = new KnownOverrides(100);
+        final Map<String, UserOverride> inSharedStore = new ConcurrentHashMap<>();
+        final AtomicInteger reloads = new AtomicInteger();
+
+        @Override
+        public Mono<Void> follow() {
+            return Mono.never();
+        }
+
+        @Override
+        public Mono<Void> reload() {
+            return Mono.fromRunnable(() -> {
+                known.replaceAll(Map.copyOf(inSharedStore), known.generation());
+                reloads.incrementAndGet();
+            });
+        }
+    }
+
+    @Test
+    void theFallbackDecidesByTheCopyOfTheOverridesSoAnExemptUserIsNeverBlockedHere() {
+        LivePolicies strict = TestPolicies.of(Map.of("actions.trade.limit", "1", "actions.trade.window", "1h",
+                "actions.trade.strategy", "fixed-window"));
+        InMemoryDecisionStore memory = new InMemoryDecisionStore(clock, strict::rules, 1000);
+        Action once = strict.current().actions().find("trade").orElseThrow();
+        ScriptedOverridesCopy copy = new ScriptedOverridesCopy();
+        copy.inSharedStore.put("vip", new UserOverride(-1, "", null, Map.of()));
+        copy.inSharedStore.put("own", new UserOverride(0, "", null, Map.of("trade", new Quota(3, 3_600_000, 0))));
+        DecisionChain chain = DecisionChain.builder(memory, events, strict, meters, clock)
+                .shared(shared, breaker, blocks).blocks(Duration.ofHours(1), 100)
+                .fallbackOverrides(store -> new OverridingDecisionStore(store, Set.of(), copy.known, Tiers.none(),
+                        clock), copy)
+                .build();
+        await().atMost(WAIT).until(() -> copy.reloads.get() == 1);
+        chain.decide("vip", once).block(WAIT);
+        assertThat(shared.calls).as("the shared store decides while it is up").hasValue(1);
+
+        shared.failing = true;
+        List<Outcome> vip = new ArrayList<>();
+        List<Long> ownLimits = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            vip.add(chain.decide("vip", once).block(WAIT).outcome());
+        }
+        for (int i = 0; i < 4; i++) {
+            Decision own = chain.decide("own", once).block(WAIT);
+            assertThat(own.outcome()).isEqualTo(i < 3 ? Outcome.ALLOWED : Outcome.RATE_LIMITED);
+            ownLimits.add(own.limit());
+        }
+        assertThat(vip).containsOnly(Outcome.EXEMPT);
+        assertThat(ownLimits).containsOnly(3L);
+
+        shared.failing = false;
+        breaker.transitionToClosedState();
+        await().atMost(WAIT).until(() -> copy.reloads.get() == 2);
+        assertThat(blocks.recorded).isEmpty();
     }
 
     @Test

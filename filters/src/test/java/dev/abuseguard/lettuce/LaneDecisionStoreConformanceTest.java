@@ -87,7 +87,7 @@ class LaneDecisionStoreConformanceTest extends DecisionStoreConformance {
     protected Overridden overridden(ScoringRules rules, Tiers tiers) {
         LettuceConnection connection = connections.lanes(redis, loops);
         return new Overridden(onServerLoops(new RedisDecisionStore(connection, () -> rules, clock::millis,
-                tiers::scriptArgument)), new RedisUserOverrides(connection, clock, Duration.ofDays(1)));
+                tiers::scriptArgument)), new RedisUserOverrides(connection, clock, Duration.ofDays(1), 10_000));
     }
 
     /** Each decision asked for on the next server event loop, as the gateway's filters ask. */

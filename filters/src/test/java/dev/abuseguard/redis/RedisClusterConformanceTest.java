@@ -47,6 +47,6 @@ class RedisClusterConformanceTest extends DecisionStoreConformance {
     protected Overridden overridden(ScoringRules rules, Tiers tiers) {
         LettuceConnection connection = connections.cluster(cluster);
         return new Overridden(new RedisDecisionStore(connection, () -> rules, clock::millis, tiers::scriptArgument),
-                new RedisUserOverrides(connection, clock, Duration.ofDays(1)));
+                new RedisUserOverrides(connection, clock, Duration.ofDays(1), 10_000));
     }
 }

@@ -48,7 +48,7 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
     protected Overridden overridden(ScoringRules rules, Tiers tiers) {
         LettuceConnection connection = connections.standalone(redis);
         return new Overridden(new RedisDecisionStore(connection, () -> rules, clock::millis, tiers::scriptArgument),
-                new RedisUserOverrides(connection, clock, Duration.ofDays(1)));
+                new RedisUserOverrides(connection, clock, Duration.ofDays(1), 10_000));
     }
 
     @Test
@@ -107,7 +107,7 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
     @AfterEach
     void everyKeyHasATimeToLiveAndSharesTheUsersHashTag() {
         for (String key : redis.keys("*")) {
-            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|o|s:[a-z_]+:[tsflc][0-9]+)|ag:exempt");
+            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|o|s:[a-z_]+:[tsflc][0-9]+)|ag:exempt|ag:\\{idx\\}:overridden");
             long ttl = Long.parseLong(redis.run("PTTL", key).get(0));
             assertThat(ttl).as("TTL of %s", key).isPositive();
         }

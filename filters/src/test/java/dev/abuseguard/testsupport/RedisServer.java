@@ -161,7 +161,10 @@ public final class RedisServer implements AutoCloseable {
         signal("CONT");
     }
 
-    /** Starts the server again on the same port, empty, after {@link #kill()}. */
+    /**
+     * Starts the server again on the same port after {@link #kill()}: empty, or with what a {@code SAVE} before the
+     * kill wrote to its directory, as a server with snapshots comes back from a crash.
+     */
     public void restart() {
         try {
             launch();
