@@ -59,7 +59,7 @@ class DecisionChainConfiguration {
 
     @Bean
     Tiers abuseGuardTiers(OverridesProperties overrides, AbuseGuardProperties properties) {
-        return new Tiers(overrides.tiers(), properties.actions().keySet());
+        return new Tiers(overrides.tiers(), properties.actions());
     }
 
     /** Exempt users, own limits, tiers: in Redis beside the user's other keys, else in this instance's memory. */

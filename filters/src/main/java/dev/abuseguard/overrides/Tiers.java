@@ -1,6 +1,9 @@
 package dev.abuseguard.overrides;
 
+import dev.abuseguard.policy.ActionPolicy;
+import dev.abuseguard.policy.SlidingLogCap;
 import dev.abuseguard.strategy.Quota;
+import dev.abuseguard.strategy.StrategyType;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,6 +28,21 @@ public final class Tiers {
             }
         }
         this.byTier = Map.copyOf(byTier);
+    }
+
+    /**
+     * As {@link #Tiers(Map, Set)}, and a tier's limit of a {@code sliding-window} action is held to the sliding
+     * log's cap as the action's own is ({@link SlidingLogCap}): a tier cannot grow a user's log past it.
+     */
+    public Tiers(Map<String, Map<String, OverridesProperties.TierLimit>> byTier, Map<String, ActionPolicy> actions) {
+        this(byTier, actions.keySet());
+        byTier.forEach((tier, limits) -> limits.forEach((action, limit) -> {
+            if (actions.get(action).strategy() == StrategyType.SLIDING_WINDOW && limit.limit() > SlidingLogCap.MAX_LIMIT) {
+                throw new IllegalArgumentException("abuse-guard.tiers." + tier + "." + action + ".limit is "
+                        + limit.limit() + "; " + action + " is a sliding-window action, whose limit is at most "
+                        + SlidingLogCap.MAX_LIMIT + " (use strategy sliding-window-counter for more)");
+            }
+        }));
     }
 
     public static Tiers none() {

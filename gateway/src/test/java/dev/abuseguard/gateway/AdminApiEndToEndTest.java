@@ -158,6 +158,9 @@ class AdminApiEndToEndTest {
         }
         adminJson("PUT", "/users/overflow/limits/tiny", "{\"limit\":5,\"window\":\"106751991000d\"}")
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("window");
+        // pack_purchase is a sliding log: an admin cannot grow one user's past the cap
+        adminJson("PUT", "/users/overflow/limits/pack_purchase", "{\"limit\":1001,\"window\":\"1h\"}")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("limit");
         admin("GET", "/users/overflow").exchange().expectStatus().isNotFound();
         assertThat(redis.keys("*overflow*")).isEmpty();
 

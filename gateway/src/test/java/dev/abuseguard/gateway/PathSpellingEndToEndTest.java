@@ -44,9 +44,17 @@ class PathSpellingEndToEndTest {
         backend.resetRequests();
     }
 
-    /** A login as the shipped route reads it (the account in the JSON body); other routes ignore the body. */
     private static RawHttp.Answer post(String path) {
-        return RawHttp.send(gateway.port(), "POST", path, "X-User-Id: guesser\r\nContent-Type: application/json\r\n",
+        return RawHttp.send(gateway.port(), "POST", path, "X-User-Id: guesser\r\n", "");
+    }
+
+    /**
+     * A login as the shipped route reads it: the account in the JSON body. Only where the request is forwarded:
+     * a refusal answered before the body is read closes a {@code Connection: close} request with the body
+     * unread, which the client may see as a reset before the answer.
+     */
+    private static RawHttp.Answer login(String path) {
+        return RawHttp.send(gateway.port(), "POST", path, "Content-Type: application/json\r\n",
                 "{\"username\":\"guesser\",\"password\":\"x\"}");
     }
 
@@ -78,7 +86,7 @@ class PathSpellingEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"/auth/login", "/auth/%6Cogin", "/auth/login?next=/home"})
     void theLoginPathAndSpellingsTheGatewayRoutesAsItKeepTheLockoutAction(String path) {
-        RawHttp.Answer answer = post(path);
+        RawHttp.Answer answer = login(path);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("X-RateLimit-Limit")).as("failed_login's limit").isEqualTo("5");

@@ -8,8 +8,10 @@ import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.ActionPolicy;
 import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.policy.SlidingLogCap;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.strategy.Quota;
+import dev.abuseguard.strategy.StrategyType;
 import java.security.Principal;
 import java.time.Duration;
 import org.springframework.http.HttpStatus;
@@ -98,6 +100,10 @@ class OverridesController {
                 throw AdminInput.badRequest("limit", "limit must be a positive whole number.");
             }
             Duration window = AdminInput.duration(request.window(), "window", false);
+            if (policy.strategy() == StrategyType.SLIDING_WINDOW && request.limit() > SlidingLogCap.MAX_LIMIT) {
+                throw AdminInput.badRequest("limit", action + " is a sliding-window action: limit must be at most "
+                        + SlidingLogCap.MAX_LIMIT + ".");
+            }
             Quota quota;
             try {
                 quota = new Quota(request.limit(), window.toMillis(), policy.maxDelay().toMillis());
