@@ -2,6 +2,7 @@ package dev.abuseguard.redis;
 
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.logging.LogValue;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -23,6 +24,7 @@ public final class BlockInvalidations implements AutoCloseable {
     static final String CLEAR = "c ";
     public static final String OVERRIDES = "o ";
     private static final Logger log = LoggerFactory.getLogger(BlockInvalidations.class);
+    private static final Duration SERIALIZED_WITHIN = Duration.ofMillis(100);
 
     private final LettuceConnection connection;
     private final Sinks.Many<String> received = Sinks.many().multicast().directBestEffort();
@@ -30,8 +32,7 @@ public final class BlockInvalidations implements AutoCloseable {
 
     public BlockInvalidations(LettuceConnection connection) {
         this.connection = connection;
-        // pub/sub messages arrive on one Lettuce thread, so the emissions are serial
-        this.subscription = connection.messages(CHANNEL).subscribe(received::tryEmitNext,
+        this.subscription = connection.messages(CHANNEL).subscribe(this::hear,
                 error -> log.warn("event=block_invalidations_stopped error={}", LogValue.quoted(error)));
     }
 
@@ -40,9 +41,19 @@ public final class BlockInvalidations implements AutoCloseable {
         return received.asFlux();
     }
 
-    /** Tells every instance (this one included) to forget what it knows of the user's block. */
+    /**
+     * Tells every instance to forget what it knows of the user's block; this one at once, without waiting for
+     * its own message to come back from Redis, so the admin's next request here already finds the user unblocked.
+     */
     public Mono<Void> publish(String userId) {
-        return connection.commands().flatMap(redis -> redis.publish(CHANNEL, CLEAR + userId)).then();
+        String message = CLEAR + userId;
+        return connection.commands().flatMap(redis -> redis.publish(CHANNEL, message)).then()
+                .doOnSuccess(published -> hear(message));
+    }
+
+    /** Messages arrive on Lettuce's pub/sub thread and, for this instance's own clears, on the caller's. */
+    private void hear(String message) {
+        received.emitNext(message, Sinks.EmitFailureHandler.busyLooping(SERIALIZED_WITHIN));
     }
 
     @Override

@@ -194,6 +194,18 @@ class AdminApiEndToEndTest {
         });
     }
 
+    /** The instance that took the unban must not wait for its own news to come back from Redis. */
+    @Test
+    void anUnbanHoldsForTheNextRequestAtOnce() {
+        for (int i = 0; i < 50; i++) {
+            String user = "flip-" + i;
+            admin("POST", "/users/" + user + "/ban").exchange().expectStatus().isNoContent();
+            client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
+            admin("DELETE", "/users/" + user + "/ban").exchange().expectStatus().isNoContent();
+            client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isOk();
+        }
+    }
+
     @Test
     void aBanBlocksEveryActionUntilUnbannedAndATimedBanSaysWhenItEnds() {
         admin("POST", "/users/spammer-ban/ban").exchange().expectStatus().isNoContent();
