@@ -3,6 +3,7 @@ package dev.abuseguard.redis;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.logging.LogValue;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -25,6 +26,7 @@ public final class BlockInvalidations implements AutoCloseable {
     public static final String OVERRIDES = "o ";
     private static final Logger log = LoggerFactory.getLogger(BlockInvalidations.class);
     private static final Duration SERIALIZED_WITHIN = Duration.ofMillis(100);
+    private static final Duration HEARD_BACK_WITHIN = Duration.ofSeconds(1);
 
     private final LettuceConnection connection;
     private final Sinks.Many<String> received = Sinks.many().multicast().directBestEffort();
@@ -42,16 +44,21 @@ public final class BlockInvalidations implements AutoCloseable {
     }
 
     /**
-     * Tells every instance to forget what it knows of the user's block; this one at once, without waiting for
-     * its own message to come back from Redis, so the admin's next request here already finds the user unblocked.
+     * Tells every instance to forget what it knows of the user's block, and completes once this instance has
+     * heard it back: news of the same channel arrive in the order Redis took them, so by then this instance has
+     * also heard any block announced before (a ban's own news included), which would otherwise land after the
+     * clear and answer the admin's next request 403. Should the message not come back in time (the subscription
+     * being down), this instance clears its copy by itself.
      */
     public Mono<Void> publish(String userId) {
         String message = CLEAR + userId;
-        return connection.commands().flatMap(redis -> redis.publish(CHANNEL, message)).then()
-                .doOnSuccess(published -> hear(message));
+        Mono<String> heardBack = received.asFlux().filter(message::equals).next()
+                .timeout(HEARD_BACK_WITHIN)
+                .onErrorResume(TimeoutException.class, late -> Mono.fromRunnable(() -> hear(message)));
+        return Mono.when(heardBack, connection.commands().flatMap(redis -> redis.publish(CHANNEL, message)));
     }
 
-    /** Messages arrive on Lettuce's pub/sub thread and, for this instance's own clears, on the caller's. */
+    /** Messages arrive on Lettuce's pub/sub thread and, when one of this instance's came back late, on the timer's. */
     private void hear(String message) {
         received.emitNext(message, Sinks.EmitFailureHandler.busyLooping(SERIALIZED_WITHIN));
     }
