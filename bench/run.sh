@@ -72,17 +72,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v java >/dev/null 2>&1 || { echo "java (17+) is needed" >&2; exit 1; }
 
-GATEWAY_JAR=gateway/target/abuse-guard-gateway.jar
-if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ]; then
-  log "building the gateway jar"
-  ./mvnw -q -B -DskipTests package
-elif [ -n "$(find filters/src gateway/src -newer "$GATEWAY_JAR" -type f -print -quit)" ]; then
-  log "WARNING: $GATEWAY_JAR is older than sources under filters/ or gateway/ (REBUILD=1 rebuilds it)"
-fi
-if [ "$REBUILD" = 1 ] || [ ! -f bench/backend/target/classpath.txt ] || [ ! -f bench/bare/target/bare-gateway.jar ]; then
-  log "building the bench backend and the bare gateway"
-  ./mvnw -q -B -Pbench -pl bench/backend,bench/bare -DskipTests package
-fi
+build_jars "$REBUILD"
 BARE_JAR=bench/bare/target/bare-gateway.jar
 
 # ---------------------------------------------------------------- processes, cleanup, watchdog

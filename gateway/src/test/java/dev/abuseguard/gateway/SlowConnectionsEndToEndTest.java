@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,12 +153,10 @@ class SlowConnectionsEndToEndTest {
         }
     }
 
-    private static void awaitClosed(List<SlowClients.Connection> connections, long withinMillis) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(withinMillis);
-        while (System.nanoTime() < until && !connections.stream().allMatch(SlowClients.Connection::closed)) {
-            Thread.sleep(50);
-        }
-        assertThat(connections).as("connections the server closed").allMatch(SlowClients.Connection::closed);
+    private static void awaitClosed(List<SlowClients.Connection> connections, long withinMillis) {
+        Awaitility.await().atMost(Duration.ofMillis(withinMillis)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(connections).as("connections the server closed")
+                        .allMatch(SlowClients.Connection::closed));
     }
 
     private static long worst(List<SlowClients.Connection> connections, ToLongFunction<SlowClients.Connection> millis) {
