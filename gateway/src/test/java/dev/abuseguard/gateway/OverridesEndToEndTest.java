@@ -65,7 +65,10 @@ class OverridesEndToEndTest {
                         .expectHeader().valueEquals("X-Abuse-Exempt", "true");
             }
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().size() >= 5);
-            assertThat(monitor.clientCommands()).hasSize(5).containsOnly("EVALSHA");
+            // the exemption's news makes each instance read the user's hash (HGETALL) once for its fallback's
+            // copy, off the decision path; it landed among the decisions once
+            assertThat(monitor.clientCommands()).filteredOn(command -> !command.equals("HGETALL"))
+                    .hasSize(5).containsOnly("EVALSHA");
             assertThat(monitor.scriptCommands()).containsOnly("TIME", "HMGET"); // nothing spent, nothing scored
         }
         admin(first).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
