@@ -125,7 +125,7 @@ class DashboardBrowserTest {
     /**
      * A spike of violations driven through the gateway: 12 users over the limit of {@code tiny} (36 rate-limited
      * answers) and one over {@code pack_create} (2). The chart draws one line per action with those counts, its
-     * peak above the others; the offenders and the limits in force are listed. The screenshot is the README's.
+     * peak above the others; the offenders and the limits in force are listed. The screenshot is docs/operations.md's.
      */
     @Test
     void theChartShowsTheSpikeOfViolationsTheTrafficCaused() throws Exception {

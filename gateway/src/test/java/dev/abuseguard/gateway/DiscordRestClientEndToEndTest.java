@@ -69,7 +69,7 @@ class DiscordRestClientEndToEndTest {
 
         JsonNode seen = new JsonMapper().readTree(
                 DiscordRestClient.sendMessages(gateway.baseUrl() + "/api", "bot-user-1", count, 50));
-        System.out.println("@discordjs/rest saw: " + seen); // the figures the README quotes
+        System.out.println("@discordjs/rest saw: " + seen); // the figures docs/discord.md quotes
 
         assertThat(seen.get("errors").size()).as("errors: %s", seen.get("errors")).isZero();
         assertThat(seen.get("succeeded").asInt()).isEqualTo(count);

@@ -156,7 +156,7 @@ final class FailoverLoad implements AutoCloseable {
                 .mapToDouble(Counter::count).sum();
     }
 
-    /** Prints the figures the README quotes, and asserts the failover cost the clients nothing. */
+    /** Prints the figures docs/redis.md quotes, and asserts the failover cost the clients nothing. */
     void reportAndAssert(String name, long millisBackOnRedis, double fallbacks) {
         stopped = true;
         List<Sample> failed = failures();

@@ -345,7 +345,7 @@ class RedisClusterEndToEndTest {
         assertThat(keys).as("keys written").isPositive();
     }
 
-    /** Key names as the data model in the README gives them. */
+    /** Key names as docs/architecture.md gives them. */
     private static final class UserKey {
 
         static String abuse(String user) {
