@@ -3,15 +3,14 @@
 # stays the same whatever else the machine is doing, unlike CPU seconds. bench/script-cost.sh
 #
 # Compares, with 1,000 users and 16 commands per read (redis-benchmark -P 16):
-#   ours          the token bucket's allowed decision, as the gateway sends it: the action's constants compiled
+#   ours          the token bucket's allowed decision, as the gateway sends it: the action's settings compiled
 #                 into the script's first line, the call passing the time ('' = Redis TIME inside) and the mode
 #   ours-now      the same with the time passed in, so without the TIME call
-#   ours-args     the same script without that first line, every one of its 19 arguments passed by the call
 #   ours-batch4   4 users decided in one call at one TIME (a variant the gateway does not send): per call, so
 #                 divide by 4 for a decision
 #   builtin       Spring Cloud Gateway's request_rate_limiter.lua, as RedisRateLimiter sends it
-#   empty         'return {0,1,2,3,4,5,6,7}' with our 4 keys and 19 arguments: what any such script costs
-#   empty-2       the same with the 2 arguments the gateway passes now
+#   empty-2       'return {0,1,2,3,4,5,6,7}' with our 4 keys and the 2 arguments the gateway passes: what any
+#                 such script costs
 # Loopback only; starts and stops its own redis-server under valgrind. CALLS=2000 per case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +21,6 @@ CALLS=${CALLS:-2000}
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 ./mvnw -q -B -DskipTests compile -pl filters # the scripts are dumped from the classes as built now
 java -cp filters/target/classes bench/script-cost/DumpScripts.java "$WORK/ours.lua" "$WORK/ours-batch4.lua"
-sed '1d' "$WORK/ours.lua" >"$WORK/ours-args.lua"
 scg=$(find ~/.m2/repository/org/springframework/cloud/spring-cloud-gateway-server-webflux -name '*.jar' \
   ! -name '*sources*' | sort | tail -1)
 unzip -p "$scg" META-INF/scripts/request_rate_limiter.lua >"$WORK/builtin.lua"
@@ -30,11 +28,6 @@ echo 'return {0,1,2,3,4,5,6,7}' >"$WORK/empty.lua"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 OURS_KEYS=(4 'ag:{u:__rand_int__}:a' 'ag:{u:__rand_int__}:s:bench' 'ag:{u:__rand_int__}:v' 'ag:{u:__rand_int__}:o')
-# the 19 arguments before they were compiled in: limit, window ms, max delay, now ('' = Redis TIME), points,
-# repeat %, repeat window, threshold, block ms, retention, history, action, mode, half-life, block retention,
-# tier limits, shadow, block factor %, longest block: as the bench's action (default scoring rules) has them
-ours_args() { OURS_ARGS=(1000000 1000000000 2000 "$1" 10 50 3600000 100 0 2592000000 100 bench consume 0 31536000000 '' 0 100 2592000000); }
-
 count() { # name script args...
   local name=$1 script=$2 port pid sha calls ir; shift 2
   port=$(free_port)
@@ -54,12 +47,8 @@ count() { # name script args...
 echo "Redis $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/'): instructions inside EVALSHA per call, callgrind"
 count ours "$WORK/ours.lua" "${OURS_KEYS[@]}" '' consume
 count ours-now "$WORK/ours.lua" "${OURS_KEYS[@]}" 1764700000000 consume
-ours_args ''
-count ours-args "$WORK/ours-args.lua" "${OURS_KEYS[@]}" "${OURS_ARGS[@]}"
 count ours-batch4 "$WORK/ours-batch4.lua" 16 "${OURS_KEYS[@]:1}" "${OURS_KEYS[@]:1}" "${OURS_KEYS[@]:1}" \
   "${OURS_KEYS[@]:1}" '' consume
 count builtin "$WORK/builtin.lua" 2 'request_rate_limiter.{__rand_int__}.tokens' \
   'request_rate_limiter.{__rand_int__}.timestamp' 1 1000000 '' 1
-ours_args ''
-count empty "$WORK/empty.lua" "${OURS_KEYS[@]}" "${OURS_ARGS[@]}"
 count empty-2 "$WORK/empty.lua" "${OURS_KEYS[@]}" '' consume

@@ -35,7 +35,7 @@ public final class DumpScripts {
                   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
                 end
                 local function decide_one(KEYS, CALL)
-                """ + first.replace("ARGV[1]", "CALL[1]").replace("ARGV[2]", "CALL[2]") + "\n" + rest + """
+                """ + first + "\n" + rest.replace("ARGV[1]", "CALL[1]").replace("ARGV[2]", "CALL[2]") + """
                 end
                 local now = ARGV[1]
                 if now == '' then now = batch_now() end

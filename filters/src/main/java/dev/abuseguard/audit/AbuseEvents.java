@@ -1,5 +1,6 @@
 package dev.abuseguard.audit;
 
+import dev.abuseguard.decision.DecisionEvents;
 import dev.abuseguard.logging.LogValue;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import reactor.core.publisher.Mono;
  * secrets) and an entry in the shared trail, written off the request path. A new block also raises
  * an alert.
  */
-public final class AbuseEvents {
+public final class AbuseEvents implements DecisionEvents {
 
     private static final Logger log = LoggerFactory.getLogger("abuse-guard.audit");
     /** The most shadow violations logged a second by one instance; the rest are counted in the next line. */
@@ -30,6 +31,7 @@ public final class AbuseEvents {
     }
 
     /** A 429; {@code newlyBlocked} when it took the user to the block threshold. */
+    @Override
     public void violation(String userId, String action, long score, boolean newlyBlocked, long blockedUntil) {
         long now = clock.millis();
         emit(AuditEvent.of(EventType.VIOLATION, now, userId, action, score, "gateway", "", 0));
@@ -47,6 +49,7 @@ public final class AbuseEvents {
      * line, within {@link #SHADOW_LINES_PER_SECOND}, and nothing in the trail, since a shadow refusal blocks no
      * one and would otherwise let one client push every other event out of it. Counted by the metrics and trends.
      */
+    @Override
     public void shadowViolation(String userId, String action, String outcome, long score) {
         long suppressed = shadowLines.take(clock.millis());
         if (suppressed >= 0) {
@@ -56,6 +59,7 @@ public final class AbuseEvents {
     }
 
     /** A block the local store decided while the shared store was away, now written there. */
+    @Override
     public void blockedWhileAway(String userId, long score, long blockedUntil) {
         emit(AuditEvent.of(EventType.BLOCK, clock.millis(), userId, "", score, "gateway",
                 "decided locally while the shared store was away", blockedUntil));
@@ -80,9 +84,14 @@ public final class AbuseEvents {
         alerts.spike(spike);
     }
 
-    /** The shared store failed over, or is back. */
-    public void store(EventType type, String detail) {
-        emit(AuditEvent.of(type, clock.millis(), "", "", 0, "gateway", detail, 0));
+    @Override
+    public void storeFailedOver(String detail) {
+        emit(AuditEvent.of(EventType.FAILOVER, clock.millis(), "", "", 0, "gateway", detail, 0));
+    }
+
+    @Override
+    public void storeRecovered(String detail) {
+        emit(AuditEvent.of(EventType.RECOVERY, clock.millis(), "", "", 0, "gateway", detail, 0));
     }
 
     private void emit(AuditEvent event) {

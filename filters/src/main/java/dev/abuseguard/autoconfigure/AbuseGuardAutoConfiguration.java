@@ -1,5 +1,6 @@
 package dev.abuseguard.autoconfigure;
 
+import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.audit.AuditTrail;
 import dev.abuseguard.audit.InMemoryAuditTrail;
@@ -9,6 +10,7 @@ import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.discord.DiscordInteractionsGatewayFilterFactory;
 import dev.abuseguard.discord.InteractionReplays;
 import dev.abuseguard.discord.LocalInteractionReplays;
+import dev.abuseguard.discord.RedisInteractionReplays;
 import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.PathSpellingFilter;
 import dev.abuseguard.filter.ProblemResponses;
@@ -17,10 +19,11 @@ import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.overrides.OverridesProperties;
+import dev.abuseguard.overrides.Tiers;
+import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
-import dev.abuseguard.redis.RedisInteractionReplays;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
@@ -113,6 +116,13 @@ public class AbuseGuardAutoConfiguration {
         LettuceConnection connection = redis.getIfAvailable();
         return connection == null ? local : new SharedAbuseRegistry(new RedisAbuseRegistry(connection, policies, clock),
                 local, invalidations.getObject());
+    }
+
+    /** What an operator does to one user, the same through the admin API and a moderator's command. */
+    @Bean
+    UserActions abuseGuardUserActions(AbuseRegistry registry, UserOverrides overrides, Tiers tiers,
+                                      AbuseEvents events, LivePolicies policies, Clock clock) {
+        return new UserActions(registry, overrides, tiers, events, policies, clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -2,6 +2,11 @@ package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.decision.DecisionChain;
+import dev.abuseguard.decision.DecisionLink;
+import dev.abuseguard.decision.DecisionListener;
+import dev.abuseguard.decision.SharedBlocks;
+import dev.abuseguard.decision.SharedCopy;
+import dev.abuseguard.decision.SharedDecisionStore;
 import dev.abuseguard.global.GlobalLimits;
 import dev.abuseguard.global.GlobalSync;
 import dev.abuseguard.global.GlobalSyncProperties;
@@ -23,12 +28,12 @@ import dev.abuseguard.redis.RedisSharedBlocks;
 import dev.abuseguard.spike.RedisSpikeClaims;
 import dev.abuseguard.spike.SpikeProperties;
 import dev.abuseguard.spike.SpikeWatch;
-import dev.abuseguard.trends.TrendRecorder;
 import dev.abuseguard.trends.Trends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.Set;
@@ -99,54 +104,90 @@ class DecisionChainConfiguration {
                 connection == null ? SpikeWatch.Claims.ALWAYS : new RedisSpikeClaims(connection));
     }
 
-    @Bean(destroyMethod = "close")
-    @Primary
-    DecisionChain abuseGuardDecisionStore(AbuseGuardProperties properties, LivePolicies policies,
-                                          InMemoryDecisionStore memory, ObjectProvider<LettuceConnection> redis,
-                                          CircuitBreaker breaker, AbuseEvents events,
-                                          ObjectProvider<BlockInvalidations> invalidations,
-                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
-                                          OverridesProperties overrides, Tiers tiers, UserOverrides userOverrides,
-                                          Trends trends, GlobalLimits globalLimits, SpikeWatch spikes) {
-        MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
-        TrendRecorder recorder = trends.recorder();
-        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies, meters, clock)
-                .listener((user, action, decision) -> {
-                    recorder.decided(user, action, decision);
-                    spikes.decided(user, action, decision);
-                });
-        InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides m ? m : null;
-        // the global limits first: a request over one is answered before any store is asked
-        chain.overrides(store -> globalLimits.around(new OverridingDecisionStore(store,
-                Set.copyOf(overrides.exemptUsers()), local, tiers, clock)));
-        LettuceConnection connection = redis.getIfAvailable();
-        if (connection != null) {
-            chain.shared(new RedisDecisionStore(connection, policies::rules, null, tiers::scriptArgument,
-                            () -> policies.current().actions().all()), breaker,
-                            new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock))
-                    .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers());
-            fallbackOverrides(chain, connection, invalidations.getObject(), properties, tiers, clock, meters);
-        }
-        DecisionChain built = chain.build();
-        Gauge.builder("abuseguard.store.shared.deciding", built, store -> store.status().storeDeciding() ? 1 : 0)
-                .description("1 while the shared store (Redis) decides, 0 while actions fall back")
-                .tag("store", built.status().store()).register(meters);
-        return built;
+    /** Told of every decision: the trends' counts and the spike watch. */
+    @Bean
+    DecisionListeners abuseGuardDecisionListeners(Trends trends, SpikeWatch spikes) {
+        return new DecisionListeners(trends.recorder().andThen(spikes));
     }
 
-    /**
-     * The local fallback of Redis decides by a copy of Redis' overrides, so an exempt user stays exempt and an
-     * overridden one keeps their limit through an outage; bounded like the local store.
-     */
-    private static void fallbackOverrides(DecisionChain.Builder chain, LettuceConnection connection,
-                                          BlockInvalidations invalidations, AbuseGuardProperties properties,
-                                          Tiers tiers, Clock clock, MeterRegistry meters) {
+    /** Configured exempt users, and in memory (no Redis) the admin's overrides: Redis' script reads its own. */
+    @Bean
+    OverridesLink abuseGuardOverridesLink(OverridesProperties overrides, UserOverrides userOverrides, Tiers tiers,
+                                          Clock clock) {
+        InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides memory ? memory : null;
+        return new OverridesLink(OverridingDecisionStore.link(Set.copyOf(overrides.exemptUsers()), local, tiers,
+                clock));
+    }
+
+    /** What the chain decides with on Redis: the store, its breaker, its blocks and the fallback's overrides. */
+    @Bean
+    SharedDecisions abuseGuardSharedDecisions(ObjectProvider<LettuceConnection> redis, AbuseGuardProperties properties,
+                                              LivePolicies policies, CircuitBreaker breaker,
+                                              ObjectProvider<BlockInvalidations> invalidations, Tiers tiers,
+                                              Clock clock) {
+        LettuceConnection connection = redis.getIfAvailable();
+        if (connection == null) {
+            return SharedDecisions.NONE;
+        }
         long maxUsers = properties.store().memory().maxUsers();
-        KnownOverrides known = new KnownOverrides(maxUsers);
-        chain.fallbackOverrides(store -> new OverridingDecisionStore(store, Set.of(), known, tiers, clock),
-                new RedisOverridesCopy(connection, invalidations, known, clock, maxUsers));
-        Gauge.builder("abuseguard.overrides.copied", known, KnownOverrides::size)
-                .description("Users whose overrides this instance copied from Redis, for its local fallback")
-                .register(meters);
+        KnownOverrides copied = new KnownOverrides(maxUsers);
+        return new SharedDecisions(
+                RedisDecisionStore.atRedisTime(connection, policies::rules, tiers::scriptArgument,
+                        () -> policies.current().actions().all()),
+                breaker,
+                new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock),
+                OverridingDecisionStore.link(Set.of(), copied, tiers, clock),
+                new RedisOverridesCopy(connection, invalidations.getObject(), copied, clock, maxUsers),
+                copied);
+    }
+
+    /** The chain in the order of {@link DecisionChain.Link}, one builder step per link that takes a part. */
+    @Bean(destroyMethod = "close")
+    @Primary
+    DecisionChain abuseGuardDecisionStore(InMemoryDecisionStore memory, AbuseEvents events, LivePolicies policies,
+                                          ObjectProvider<MeterRegistry> meterRegistry, Clock clock,
+                                          DecisionListeners listeners, GlobalLimits globalLimits,
+                                          OverridesLink overrides, SharedDecisions shared,
+                                          AbuseGuardProperties properties) {
+        DecisionChain.Builder chain = DecisionChain.builder(memory, events, policies,
+                        meterRegistry.getIfAvailable(SimpleMeterRegistry::new), clock)
+                .listener(listeners.all())
+                .globalLimits(globalLimits)
+                .overrides(overrides.link());
+        if (shared != SharedDecisions.NONE) {
+            chain.shared(shared.store(), shared.breaker(), shared.blocks())
+                    .blocks(properties.store().redis().blockCacheTtl(), properties.abuse().maxTrackedUsers())
+                    .fallbackOverrides(shared.fallbackOverrides(), shared.overridesCopy());
+        }
+        return chain.build();
+    }
+
+    /** The chain's and the copy of overrides' gauges, on the application's registry. */
+    @Bean
+    MeterBinder abuseGuardDecisionChainGauges(DecisionChain chain, SharedDecisions shared) {
+        return meters -> {
+            Gauge.builder("abuseguard.store.shared.deciding", chain, store -> store.status().storeDeciding() ? 1 : 0)
+                    .description("1 while the shared store (Redis) decides, 0 while actions fall back")
+                    .tag("store", chain.status().store()).register(meters);
+            if (shared.copiedOverrides() != null) {
+                Gauge.builder("abuseguard.overrides.copied", shared.copiedOverrides(), KnownOverrides::size)
+                        .description("Users whose overrides this instance copied from Redis, for its local fallback")
+                        .register(meters);
+            }
+        };
+    }
+
+    /** Every listener of the chain's head in one, a bean of its own type (each listener is a bean too). */
+    record DecisionListeners(DecisionListener all) {
+    }
+
+    /** The {@link DecisionChain.Link#OVERRIDES} link, a bean of its own type so that it is not any link. */
+    record OverridesLink(DecisionLink link) {
+    }
+
+    /** The parts of the chain that exist only with Redis; {@link #NONE} without it. */
+    record SharedDecisions(SharedDecisionStore store, CircuitBreaker breaker, SharedBlocks blocks,
+                           DecisionLink fallbackOverrides, SharedCopy overridesCopy, KnownOverrides copiedOverrides) {
+        static final SharedDecisions NONE = new SharedDecisions(null, null, null, null, null, null);
     }
 }

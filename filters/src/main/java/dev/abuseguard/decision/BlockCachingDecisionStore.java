@@ -13,14 +13,14 @@ import reactor.core.publisher.Mono;
  * knows nothing of blocks decided in Redis). What the deciding store reports feeds the copy; a block the
  * local store decides during an outage is kept for Redis.
  */
-public final class BlockCachingDecisionStore implements DecisionStore {
+final class BlockCachingDecisionStore implements DecisionStore {
 
     private final DecisionStore delegate;
     private final KnownBlocks known;
     private final LivePolicies policies;
     private final Clock clock;
 
-    public BlockCachingDecisionStore(DecisionStore delegate, KnownBlocks known, LivePolicies policies, Clock clock) {
+    BlockCachingDecisionStore(DecisionStore delegate, KnownBlocks known, LivePolicies policies, Clock clock) {
         this.delegate = delegate;
         this.known = known;
         this.policies = policies;
@@ -35,8 +35,7 @@ public final class BlockCachingDecisionStore implements DecisionStore {
         Block block = known.find(userId);
         if (block != null) {
             long retryAfter = block.until() < 0 ? -1 : Math.max(0, block.until() - clock.millis());
-            return Mono.just(new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, retryAfter, 0, block.score(),
-                    false));
+            return Mono.just(Decision.blocked(action.quota().limit(), retryAfter, block.score()));
         }
         long generation = known.generation();
         return delegate.decide(userId, action, spend).doOnNext(decision -> remember(userId, decision, generation));

@@ -17,30 +17,56 @@ public record Decision(Outcome outcome, long limit, long remaining, long resetAf
                        long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope, long blockMillis,
                        Outcome shadowOf) {
 
-    /** A decision on the user's own limit. */
-    public Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
-                    long delayMillis, long abuseScore, boolean newlyBlocked) {
-        this(outcome, limit, remaining, resetAfterMillis, retryAfterMillis, delayMillis, abuseScore, newlyBlocked,
-                Scope.USER);
+    /** Admitted under the user's own limit; {@code delayMillis}: how long to hold it first (leaky bucket). */
+    public static Decision admitted(long limit, long remaining, long resetAfterMillis, long delayMillis,
+                                   long abuseScore) {
+        return new Decision(Outcome.ALLOWED, limit, remaining, resetAfterMillis, 0, delayMillis, abuseScore, false,
+                Scope.USER, 0, null);
     }
 
-    public Decision(Outcome outcome, long limit, long remaining, long resetAfterMillis, long retryAfterMillis,
-                    long delayMillis, long abuseScore, boolean newlyBlocked, Scope scope) {
-        this(outcome, limit, remaining, resetAfterMillis, retryAfterMillis, delayMillis, abuseScore, newlyBlocked,
-                scope, 0, null);
+    /** Refused for the user's own limit: a violation (in shadow mode only reported, never scored). */
+    public static Decision rateLimited(long limit, long resetAfterMillis, long retryAfterMillis, long abuseScore) {
+        return new Decision(Outcome.RATE_LIMITED, limit, 0, resetAfterMillis, retryAfterMillis, 0, abuseScore, false,
+                Scope.USER, 0, null);
     }
 
+    /**
+     * Refused for the user's own limit, and this very violation blocked the user.
+     *
+     * @param blockMillis how long the new block lasts; 0 when it lasts until lifted, or until decay lifts it
+     */
+    public static Decision rateLimitedAndBlocked(long limit, long resetAfterMillis, long retryAfterMillis,
+                                                 long abuseScore, long blockMillis) {
+        return new Decision(Outcome.RATE_LIMITED, limit, 0, resetAfterMillis, retryAfterMillis, 0, abuseScore, true,
+                Scope.USER, blockMillis, null);
+    }
+
+    /** Refused for an action's limit shared by every user: no violation, the user's score not read. */
+    public static Decision globallyLimited(long limit, long retryAfterMillis, long abuseScore) {
+        return new Decision(Outcome.RATE_LIMITED, limit, 0, retryAfterMillis, retryAfterMillis, 0, abuseScore, false,
+                Scope.GLOBAL, 0, null);
+    }
+
+    /** The user is blocked for abuse: {@code retryAfterMillis} until the block ends, -1 when it lasts until lifted. */
+    public static Decision blocked(long limit, long retryAfterMillis, long abuseScore) {
+        return new Decision(Outcome.BLOCKED, limit, 0, 0, retryAfterMillis, 0, abuseScore, false, Scope.USER, 0,
+                null);
+    }
+
+    /** Admitted without a limit being counted. */
     public static Decision unmetered(long limit) {
-        return new Decision(Outcome.ALLOWED, limit, limit, 0, 0, 0, 0, false);
+        return admitted(limit, limit, 0, 0, 0);
     }
 
     /** The answer for an exempt user: nothing spent, nothing scored. */
     public static Decision exempt(long limit) {
-        return new Decision(Outcome.EXEMPT, limit, limit, 0, 0, 0, 0, false);
+        return new Decision(Outcome.EXEMPT, limit, limit, 0, 0, 0, 0, false, Scope.USER, 0, null);
     }
 
+    /** No store could decide and the action fails closed; {@code retryAfterMillis} a hint. */
     public static Decision storeUnavailable(long limit, long retryAfterMillis) {
-        return new Decision(Outcome.STORE_UNAVAILABLE, limit, 0, 0, retryAfterMillis, 0, 0, false);
+        return new Decision(Outcome.STORE_UNAVAILABLE, limit, 0, 0, retryAfterMillis, 0, 0, false, Scope.USER, 0,
+                null);
     }
 
     public boolean allowed() {

@@ -1,7 +1,5 @@
 package dev.abuseguard.decision;
 
-import dev.abuseguard.audit.AbuseEvents;
-import dev.abuseguard.audit.EventType;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
@@ -10,6 +8,9 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,44 +20,90 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The stores a decision passes through, in their one order:
- * observed (metrics, audit) → shadow mode → overrides (with the global limits) → known blocks → fail-over
- * (breaker) → the shared store, or on fallback → the copy of the shared store's overrides → the local store; or
- * observed → shadow mode → overrides → the local store when there is no shared one. The chain owns what the parts
- * need to run: the warm-up of the shared store, the copies of the active blocks and of the overrides (loaded at
- * start, kept current from the shared store's news, reloaded every {@code resync} and after an outage, when the
- * blocks decided locally meanwhile are written back) and the breaker's listener; {@link #close()} ends them.
+ * The links a decision passes through, built here and nowhere else, in the order of {@link Link}: a decision
+ * meets each link in turn until one answers it. The chain owns what the links need to run: the warm-up of the
+ * shared store, the copies of the active blocks and of the overrides (loaded at start, kept current from the shared
+ * store's news, reloaded every {@code resync} and after an outage, when the blocks decided locally meanwhile are
+ * written back) and the breaker's listener; {@link #close()} ends them.
  */
 public final class DecisionChain implements DecisionStore, AutoCloseable {
+
+    /** The links in the order a decision meets them; docs/architecture.md's table lists the same (a test checks). */
+    public enum Link {
+        /** Counts every decision, hands violations and shadow refusals to the events, tells the listener. */
+        OBSERVED("observed"),
+        /** For an action in shadow mode, forwards a refusal as an allowed answer. */
+        SHADOW_MODE("shadow mode"),
+        /** An action's limit shared by all users, counted in memory. */
+        GLOBAL_LIMITS("global limits"),
+        /** The operator's word: configured exempt users, and the overrides of a store without its own. */
+        OVERRIDES("overrides"),
+        /** Answers a blocked user from this instance's copy of the shared store's blocks. Shared store only. */
+        KNOWN_BLOCKS("known blocks"),
+        /** Decides in the shared store through the breaker; on failure hands the decision to the links below. */
+        FAIL_OVER("fail-over"),
+        /** In front of the local fallback only: the copy of the shared store's overrides. Shared store only. */
+        FALLBACK_OVERRIDES("fallback overrides"),
+        /** Decides in this instance's memory: the only store, or the fallback of the shared one. */
+        LOCAL_STORE("local store");
+
+        private final String title;
+
+        Link(String title) {
+            this.title = title;
+        }
+
+        /** The link's name in the documentation. */
+        public String title() {
+            return title;
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(DecisionChain.class);
 
     private final DecisionStore head;
+    private final List<Link> links;
     private final KnownBlocks known;
     private final SharedBlocks sharedBlocks;
     private final SharedCopy overridesCopy;
-    private final AbuseEvents events;
+    private final DecisionEvents events;
     private final Disposable.Composite running = Disposables.composite();
     private volatile boolean closed;
 
     private DecisionChain(Builder builder) {
-        DecisionStore deciding = builder.local;
         this.events = builder.events;
         this.sharedBlocks = builder.sharedBlocks;
         this.overridesCopy = builder.overridesCopy;
         this.known = builder.shared == null ? null : new KnownBlocks(builder.clock, builder.maxBlocks);
+        Map<Link, DecisionLink> chain = new EnumMap<>(Link.class); // composed in the enum's order, whatever the puts'
+        chain.put(Link.OBSERVED, next -> new ObservedDecisionStore(next, builder.events, builder.meters,
+                builder.policies, builder.clock, builder.listener));
+        chain.put(Link.SHADOW_MODE, ShadowDecisionStore::new);
+        chain.put(Link.GLOBAL_LIMITS, builder.globalLimits);
+        chain.put(Link.OVERRIDES, builder.overrides);
         if (builder.shared != null) {
-            deciding = new BlockCachingDecisionStore(
-                    new FailoverDecisionStore(builder.shared, builder.fallbackOverrides.apply(builder.local),
-                            builder.breaker, builder.meters),
-                    known, builder.policies, builder.clock);
+            chain.put(Link.KNOWN_BLOCKS, next -> new BlockCachingDecisionStore(next, known, builder.policies,
+                    builder.clock));
+            chain.put(Link.FAIL_OVER, fallback -> new FailoverDecisionStore(builder.shared, fallback, builder.breaker,
+                    builder.meters));
+            chain.put(Link.FALLBACK_OVERRIDES, builder.fallbackOverrides);
         }
-        deciding = new ShadowDecisionStore(builder.overrides.apply(deciding));
-        this.head = new ObservedDecisionStore(deciding, builder.events, builder.meters, builder.policies, builder.clock,
-                builder.listener);
+        chain.put(Link.LOCAL_STORE, store -> builder.local);
+        List<Link> order = List.copyOf(chain.keySet());
+        DecisionStore store = null;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            store = chain.get(order.get(i)).around(store);
+        }
+        this.head = store;
+        this.links = order;
         if (builder.shared != null) {
             start(builder);
         }
+    }
+
+    /** The links this chain was built with, in the order a decision meets them. */
+    public List<Link> links() {
+        return links;
     }
 
     private void start(Builder builder) {
@@ -131,9 +178,10 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         if (to == CircuitBreaker.State.CLOSED) {
             recover(); // news published while the shared store was away were lost
         }
-        if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.CLOSED) {
-            events.store(to == CircuitBreaker.State.OPEN ? EventType.FAILOVER : EventType.RECOVERY,
-                    "breaker " + event.getStateTransition());
+        if (to == CircuitBreaker.State.OPEN) {
+            events.storeFailedOver("breaker " + event.getStateTransition());
+        } else if (to == CircuitBreaker.State.CLOSED) {
+            events.storeRecovered("breaker " + event.getStateTransition());
         }
     }
 
@@ -153,30 +201,34 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
         running.dispose();
     }
 
-    /** @param local the store of this instance: the only one, or the fallback of a shared one */
-    public static Builder builder(DecisionStore local, AbuseEvents events, LivePolicies policies,
+    /**
+     * @param local  the store of this instance: the only one, or the fallback of a shared one
+     * @param events told of violations, shadow refusals, write-backs and fail-overs
+     */
+    public static Builder builder(DecisionStore local, DecisionEvents events, LivePolicies policies,
                                   MeterRegistry meters, Clock clock) {
         return new Builder(local, events, policies, meters, clock);
     }
 
+    /** One method per link that takes a part from outside; the links of this package need none. */
     public static final class Builder {
         private final DecisionStore local;
-        private final AbuseEvents events;
+        private final DecisionEvents events;
         private final LivePolicies policies;
         private final MeterRegistry meters;
         private final Clock clock;
+        private DecisionListener listener = DecisionListener.NONE;
+        private DecisionLink globalLimits = DecisionLink.NONE;
+        private DecisionLink overrides = DecisionLink.NONE;
         private SharedDecisionStore shared;
         private CircuitBreaker breaker;
         private SharedBlocks sharedBlocks;
         private Duration resync = Duration.ofMinutes(1);
         private long maxBlocks = 100_000;
-        private java.util.function.UnaryOperator<DecisionStore> overrides = java.util.function.UnaryOperator.identity();
-        private java.util.function.UnaryOperator<DecisionStore> fallbackOverrides =
-                java.util.function.UnaryOperator.identity();
+        private DecisionLink fallbackOverrides = DecisionLink.NONE;
         private SharedCopy overridesCopy = SharedCopy.NONE;
-        private ObservedDecisionStore.Listener listener = ObservedDecisionStore.Listener.NONE;
 
-        private Builder(DecisionStore local, AbuseEvents events, LivePolicies policies, MeterRegistry meters,
+        private Builder(DecisionStore local, DecisionEvents events, LivePolicies policies, MeterRegistry meters,
                         Clock clock) {
             this.local = Objects.requireNonNull(local, "local");
             this.events = Objects.requireNonNull(events, "events");
@@ -185,9 +237,27 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
             this.clock = Objects.requireNonNull(clock, "clock");
         }
 
+        /** {@link Link#OBSERVED}: told of every decision (not of refunds), e.g. to count trends. */
+        public Builder listener(DecisionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** {@link Link#GLOBAL_LIMITS}: answers a request over an action's global limit. */
+        public Builder globalLimits(DecisionLink link) {
+            this.globalLimits = Objects.requireNonNull(link, "global limits");
+            return this;
+        }
+
+        /** {@link Link#OVERRIDES}: the operator's overrides, answered before the known blocks. */
+        public Builder overrides(DecisionLink link) {
+            this.overrides = Objects.requireNonNull(link, "overrides");
+            return this;
+        }
+
         /**
-         * Decide in the shared store while the breaker lets calls through, else fall back per action; its
-         * blocks are copied here and kept current.
+         * {@link Link#KNOWN_BLOCKS} and {@link Link#FAIL_OVER}: decide in the shared store while the breaker lets
+         * calls through, else fall back per action; its blocks are copied here and kept current.
          */
         public Builder shared(SharedDecisionStore store, CircuitBreaker breaker, SharedBlocks blocks) {
             this.shared = Objects.requireNonNull(store, "shared store");
@@ -207,26 +277,14 @@ public final class DecisionChain implements DecisionStore, AutoCloseable {
             return this;
         }
 
-        /** The operator's overrides, answered before the known blocks (an exempt user is never blocked). */
-        public Builder overrides(java.util.function.UnaryOperator<DecisionStore> around) {
-            this.overrides = Objects.requireNonNull(around, "overrides");
-            return this;
-        }
-
         /**
-         * What the local store decides by while the shared store is away: {@code around} puts the copy of the
-         * shared store's overrides in front of the local store (only there, so a decision the shared store makes
-         * never reads it), and {@code copy} is kept current with the copy of the blocks.
+         * {@link Link#FALLBACK_OVERRIDES}: what the local store decides by while the shared store is away; the link
+         * puts the copy of the shared store's overrides in front of the local store (only there, so a decision
+         * the shared store makes never reads it), and {@code copy} is kept current with the copy of the blocks.
          */
-        public Builder fallbackOverrides(java.util.function.UnaryOperator<DecisionStore> around, SharedCopy copy) {
-            this.fallbackOverrides = Objects.requireNonNull(around, "around");
+        public Builder fallbackOverrides(DecisionLink link, SharedCopy copy) {
+            this.fallbackOverrides = Objects.requireNonNull(link, "fallback overrides");
             this.overridesCopy = Objects.requireNonNull(copy, "copy");
-            return this;
-        }
-
-        /** Told of every decision (not of refunds), e.g. to count trends; must not block or do I/O. */
-        public Builder listener(ObservedDecisionStore.Listener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

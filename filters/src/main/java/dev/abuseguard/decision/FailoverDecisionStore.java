@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  * <p>The breaker is driven by hand around the decision's future rather than through Resilience4j's Reactor
  * operators: every request passes here, and one future stage is cheaper than a chain of operators.
  */
-public final class FailoverDecisionStore implements DecisionStore {
+final class FailoverDecisionStore implements DecisionStore {
 
     private static final Logger log = LoggerFactory.getLogger(FailoverDecisionStore.class);
 
@@ -39,7 +39,7 @@ public final class FailoverDecisionStore implements DecisionStore {
     private final MeterRegistry meters;
     private final StoreFailures failures = new StoreFailures();
 
-    public FailoverDecisionStore(SharedDecisionStore shared, DecisionStore local, CircuitBreaker breaker,
+    FailoverDecisionStore(SharedDecisionStore shared, DecisionStore local, CircuitBreaker breaker,
                                  MeterRegistry meters) {
         this.shared = shared;
         this.local = local;

@@ -1,7 +1,6 @@
 package dev.abuseguard.decision;
 
 import dev.abuseguard.abuse.AbuseScoring;
-import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
 import io.micrometer.core.instrument.Counter;
@@ -18,32 +17,19 @@ import reactor.core.publisher.Mono;
  * hands each violation to the audit trail (and a new block to the alerts), each shadow refusal to its log.
  * Sits around the store that decides; adds nothing to the allowed path but a counter.
  */
-public final class ObservedDecisionStore implements DecisionStore {
+final class ObservedDecisionStore implements DecisionStore {
 
     private final DecisionStore delegate;
-    private final AbuseEvents events;
+    private final DecisionEvents events;
     private final MeterRegistry meters;
     private final LivePolicies policies;
     private final Clock clock;
     /** Per action, a counter per outcome and mode (index {@code outcome * 2 + shadow}), made on first use. */
     private final Map<String, AtomicReferenceArray<Counter>> counters = new ConcurrentHashMap<>();
-    private final Listener listener;
+    private final DecisionListener listener;
 
-    /** Told of every decision on the request path: counts in memory only, no I/O. */
-    @FunctionalInterface
-    public interface Listener {
-        Listener NONE = (userId, action, decision) -> { };
-
-        void decided(String userId, Action action, Decision decision);
-    }
-
-    public ObservedDecisionStore(DecisionStore delegate, AbuseEvents events, MeterRegistry meters,
-                                 LivePolicies policies, Clock clock) {
-        this(delegate, events, meters, policies, clock, Listener.NONE);
-    }
-
-    public ObservedDecisionStore(DecisionStore delegate, AbuseEvents events, MeterRegistry meters,
-                                 LivePolicies policies, Clock clock, Listener listener) {
+    ObservedDecisionStore(DecisionStore delegate, DecisionEvents events, MeterRegistry meters,
+                          LivePolicies policies, Clock clock, DecisionListener listener) {
         this.listener = listener;
         this.delegate = delegate;
         this.events = events;

@@ -8,11 +8,11 @@ import reactor.core.publisher.Mono;
  * and spends as if enforced, but every request is forwarded as allowed ({@link Decision#inShadow()}). The
  * stores below know the action's mode too and never score a shadow refusal, so it blocks no one.
  */
-public final class ShadowDecisionStore implements DecisionStore {
+final class ShadowDecisionStore implements DecisionStore {
 
     private final DecisionStore delegate;
 
-    public ShadowDecisionStore(DecisionStore delegate) {
+    ShadowDecisionStore(DecisionStore delegate) {
         this.delegate = delegate;
     }
 

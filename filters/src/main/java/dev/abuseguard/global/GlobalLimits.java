@@ -1,6 +1,7 @@
 package dev.abuseguard.global;
 
 import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionLink;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.Outcome;
 import dev.abuseguard.decision.Scope;
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
  * a store call, without spending the user's quota and without scoring the user. An admitted request that the
  * user's own decision then refuses is given back, so the global count is what was forwarded.
  */
-public final class GlobalLimits {
+public final class GlobalLimits implements DecisionLink {
 
     /** A refusal by a global limit knows nothing of the user: no score to tell. */
     public static final long UNKNOWN_SCORE = -1;
@@ -38,6 +39,7 @@ public final class GlobalLimits {
     }
 
     /** The store that checks the global limits before {@code delegate} decides. */
+    @Override
     public DecisionStore around(DecisionStore delegate) {
         return new Checking(delegate);
     }
@@ -108,8 +110,7 @@ public final class GlobalLimits {
             GlobalCounter.Window admitted = counter.tryAdmit(now, limit);
             if (admitted == null) {
                 long retry = counter.retryAfterMillis(now);
-                return Mono.just(new Decision(Outcome.RATE_LIMITED, limit, 0, retry, retry, 0, UNKNOWN_SCORE, false,
-                        Scope.GLOBAL));
+                return Mono.just(Decision.globallyLimited(limit, retry, UNKNOWN_SCORE));
             }
             return delegate.decide(userId, action, spend).doOnNext(decision -> {
                 if (decision.outcome() != Outcome.ALLOWED && decision.outcome() != Outcome.EXEMPT) {

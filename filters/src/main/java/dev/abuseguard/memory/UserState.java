@@ -39,8 +39,7 @@ final class UserState {
                 abuseKeptUntil = Math.max(abuseKeptUntil, now + rules.keepMillis(standing.blockedUntil(), now));
                 keepUntil = Math.max(keepUntil, abuseKeptUntil);
             }
-            return new Decision(Outcome.BLOCKED, action.quota().limit(), 0, 0, standing.blockRemainingMillis(now),
-                    0, standing.score(), false);
+            return Decision.blocked(action.quota().limit(), standing.blockRemainingMillis(now), standing.score());
         }
         if (abuseKeptUntil <= now) {
             abuse = AbuseRecord.CLEAN; // the retention of Redis' abuse keys, mirrored
@@ -62,18 +61,20 @@ final class UserState {
                 strategyStates.put(action.name(), new Entry(type, action.quota().windowMillis(), verdict.state(),
                         now + verdict.stateTtlMillis()));
             }
-            decision = new Decision(Outcome.ALLOWED, action.quota().limit(), verdict.remaining(),
-                    verdict.resetAfterMillis(), 0, verdict.delayMillis(), standing.score(), false);
+            decision = Decision.admitted(action.quota().limit(), verdict.remaining(), verdict.resetAfterMillis(),
+                    verdict.delayMillis(), standing.score());
         } else if (action.policy().shadow()) { // reported as Redis reports it: no score, no block
-            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
-                    verdict.retryAfterMillis(), 0, standing.score(), false);
+            decision = Decision.rateLimited(action.quota().limit(), verdict.resetAfterMillis(),
+                    verdict.retryAfterMillis(), standing.score());
         } else {
             abuse = AbuseScoring.recordViolation(abuse, now, action.name(), rules);
             abuseKeptUntil = now + rules.keepMillis(abuse.blockedUntil(), abuse.score(), abuse.blocks(), now);
             boolean newlyBlocked = abuse.blockedAt(now);
-            decision = new Decision(Outcome.RATE_LIMITED, action.quota().limit(), 0, verdict.resetAfterMillis(),
-                    verdict.retryAfterMillis(), 0, abuse.score(), newlyBlocked, Scope.USER,
-                    newlyBlocked ? Math.max(0, abuse.blockedUntil() - now) : 0, null);
+            decision = newlyBlocked
+                    ? Decision.rateLimitedAndBlocked(action.quota().limit(), verdict.resetAfterMillis(),
+                            verdict.retryAfterMillis(), abuse.score(), Math.max(0, abuse.blockedUntil() - now))
+                    : Decision.rateLimited(action.quota().limit(), verdict.resetAfterMillis(),
+                            verdict.retryAfterMillis(), abuse.score());
         }
         strategyStates.values().removeIf(e -> e.expiresAt <= now);
         keepUntil = abuseKeptUntil;

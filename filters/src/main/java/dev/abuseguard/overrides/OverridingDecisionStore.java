@@ -1,6 +1,7 @@
 package dev.abuseguard.overrides;
 
 import dev.abuseguard.decision.Decision;
+import dev.abuseguard.decision.DecisionLink;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.decision.StoreStatus;
@@ -33,6 +34,11 @@ public final class OverridingDecisionStore implements DecisionStore {
         this.local = local;
         this.tiers = tiers;
         this.clock = clock;
+    }
+
+    /** The chain's link of this store, in front of whatever decides next. */
+    public static DecisionLink link(Set<String> configuredExempt, LocalOverrides local, Tiers tiers, Clock clock) {
+        return next -> new OverridingDecisionStore(next, configuredExempt, local, tiers, clock);
     }
 
     @Override

@@ -225,13 +225,16 @@ public record AbuseGuardProperties(
      *
      * @param token the bearer token of the admin API, /actuator/refresh and /actuator/prometheus
      *              (ABUSE_GUARD_ADMIN_TOKEN); empty: all of them refused (the demo profile generates one)
-     * @param label who the token's holder is in the audit trail
+     * @param label   who the token's holder is in the audit trail
+     * @param enabled serve the admin API ({@code /admin/api}) and the dashboard ({@code /admin}); needs Spring
+     *                Security on the class path
      */
-    public record Admin(@DefaultValue("") String token, @DefaultValue("admin") @NotBlank String label) {
+    public record Admin(@DefaultValue("") String token, @DefaultValue("admin") @NotBlank String label,
+                        @DefaultValue("false") boolean enabled) {
 
         @Override
         public String toString() {
-            return "Admin[token=" + (token.isEmpty() ? "" : "***") + ", label=" + label + "]";
+            return "Admin[token=" + (token.isEmpty() ? "" : "***") + ", label=" + label + ", enabled=" + enabled + "]";
         }
     }
 

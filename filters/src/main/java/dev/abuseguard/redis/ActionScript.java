@@ -3,72 +3,70 @@ package dev.abuseguard.redis;
 import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.policy.Action;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The decision script of one action: the strategy's script with the action's constant arguments compiled into
- * its first line, {@code local ARGV = {...}}, so a call sends only what changes from call to call: the time
- * ({@code ''} for Redis {@code TIME}) and the mode. Every call then spares Redis parsing, copying and
- * converting 17 arguments, and the gateway encoding them (see bench/NOTES.md). Numbers are compiled
- * as Lua numbers (whole numbers, exact in Lua's doubles up to 2^53), strings as escaped literals. One script per action and
+ * The decision script of one action: the strategy's script after a first line that names the action's settings,
+ * {@code local settings = {limit = 5, window = 3600000, ...}}, so a call sends only what changes from call to call:
+ * the time ({@code ''} for Redis {@code TIME}) and the mode. Every call then spares Redis parsing, copying and
+ * converting 17 arguments, and the gateway encoding them. Whole numbers are compiled as Lua numbers (exact in
+ * Lua's doubles up to 2^53), strings as escaped literals, flags as booleans. One script per action and
  * configuration: bounded by the configuration, never by what clients send.
  */
 public final class ActionScript {
-
-    /** The place of an argument the call passes: {@code ARGV[n]} of the call. */
-    record CallArgument(int position) {
-    }
-
-    /** The call's arguments, in {@link CallArgument} order. */
-    static final CallArgument NOW = new CallArgument(1);
-    static final CallArgument MODE = new CallArgument(2);
 
     private ActionScript() {
     }
 
     /** The script a decision on {@code action} runs, as sent to Redis (also for bench/script-cost.sh). */
     public static LuaScript forAction(Action action, ScoringRules rules, String tierLimits) {
-        return compile(DecisionScript.all().get(action.policy().strategy()), arguments(action, rules, tierLimits));
+        return compile(DecisionScript.all().get(action.policy().strategy()), settings(action, rules, tierLimits));
     }
 
-    /** The script's ARGV as decide-head.lua reads them: the action's constants, and the call's time and mode. */
-    private static List<Object> arguments(Action action, ScoringRules rules, String tiers) {
-        return List.of(
-                action.quota().limit(),
-                action.quota().windowMillis(),
-                action.quota().maxDelayMillis(),
-                NOW,
-                rules.points(),
-                rules.repeatMultiplierPercent(),
-                rules.repeatWindowMillis(),
-                rules.blockThreshold(),
-                rules.blockDurationMillis(),
-                rules.retentionMillis(),
-                (long) rules.historySize(),
-                action.name(),
-                MODE,
-                rules.halfLifeMillis(),
-                rules.blockRetentionMillis(),
-                tiers,
-                action.policy().shadow() ? "1" : "0",
-                rules.blockFactorPercent(),
-                rules.maxBlockMillis());
+    /** The {@code settings} table decide-head.lua, the strategies and decide-tail.lua read, by name. */
+    static Map<String, Object> settings(Action action, ScoringRules rules, String tierLimits) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("limit", action.quota().limit());
+        settings.put("window", action.quota().windowMillis());
+        settings.put("max_delay", action.quota().maxDelayMillis());
+        settings.put("action", action.name());
+        settings.put("shadow", action.policy().shadow());
+        settings.put("tier_limits", tierLimits);
+        settings.put("points", rules.points());
+        settings.put("repeat_percent", rules.repeatMultiplierPercent());
+        settings.put("repeat_window", rules.repeatWindowMillis());
+        settings.put("block_threshold", rules.blockThreshold());
+        settings.put("block_duration", rules.blockDurationMillis());
+        settings.put("block_factor_percent", rules.blockFactorPercent());
+        settings.put("max_block", rules.maxBlockMillis());
+        settings.put("retention", rules.retentionMillis());
+        settings.put("block_retention", rules.blockRetentionMillis());
+        settings.put("history_size", (long) rules.historySize());
+        settings.put("half_life", rules.halfLifeMillis());
+        return settings;
     }
 
-    /** @param arguments the script's ARGV in order: a {@link Long} or {@link Integer}, a {@link String} or a {@link CallArgument} */
-    static LuaScript compile(LuaScript decision, List<Object> arguments) {
-        StringBuilder line = new StringBuilder("local ARGV = {");
-        for (int i = 0; i < arguments.size(); i++) {
-            Object argument = arguments.get(i);
-            if (i > 0) {
-                line.append(", ");
+    /**
+     * @param settings names (Lua identifiers) and values: a {@link Long} or {@link Integer}, a {@link String} or a
+     *                 {@link Boolean}
+     */
+    static LuaScript compile(LuaScript decision, Map<String, Object> settings) {
+        StringBuilder line = new StringBuilder("local settings = {");
+        boolean first = true;
+        for (Map.Entry<String, Object> setting : settings.entrySet()) {
+            if (!setting.getKey().matches("[a-z_][a-z0-9_]*")) {
+                throw new IllegalArgumentException("not a Lua name: " + setting.getKey());
             }
-            if (argument instanceof CallArgument call) {
-                line.append("ARGV[").append(call.position()).append(']');
-            } else if (argument instanceof Long || argument instanceof Integer) {
-                line.append(((Number) argument).longValue());
+            line.append(first ? "" : ", ").append(setting.getKey()).append(" = ");
+            first = false;
+            Object value = setting.getValue();
+            if (value instanceof Long || value instanceof Integer) {
+                line.append(((Number) value).longValue());
+            } else if (value instanceof Boolean flag) {
+                line.append(flag);
             } else {
-                literal(line, (String) argument);
+                literal(line, (String) value);
             }
         }
         return decision.after(line.append('}').toString());

@@ -2,8 +2,6 @@ package dev.abuseguard.redis;
 
 import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.decision.Decision;
-import dev.abuseguard.decision.Outcome;
-import dev.abuseguard.decision.Scope;
 import dev.abuseguard.decision.SharedDecisionStore;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.lettuce.LettuceConnection;
@@ -47,6 +45,19 @@ public final class RedisDecisionStore implements SharedDecisionStore {
     /** The call's arguments per {@link Spend} (now, mode), for Redis' own time. */
     private static final String[][] CALL_ARGS = {{"", "consume"}, {"", "refund"}};
 
+    /**
+     * The store production runs: Redis {@code TIME} is the one clock.
+     *
+     * @param rules      the scoring rules in force (they may change on a configuration refresh)
+     * @param tierLimits an action's limits per tier, as the script reads them (see {@code Tiers#scriptArgument})
+     * @param actions    the configured actions, whose scripts {@link #warmUp()} loads
+     */
+    public static RedisDecisionStore atRedisTime(LettuceConnection connection, Supplier<ScoringRules> rules,
+                                                 Function<String, String> tierLimits,
+                                                 Supplier<? extends Collection<Action>> actions) {
+        return new RedisDecisionStore(connection, rules, null, tierLimits, actions);
+    }
+
     /** @param rules the scoring rules in force (they may change on a configuration refresh) */
     public RedisDecisionStore(LettuceConnection connection, Supplier<ScoringRules> rules) {
         this(connection, rules, null);
@@ -84,7 +95,7 @@ public final class RedisDecisionStore implements SharedDecisionStore {
         }
         return redis.<List<Object>>runAsync(compiled(action), ScriptOutputType.MULTI,
                         UserKeys.forDecision(userId, action), args)
-                .thenApply(reply -> toDecision(reply, action));
+                .thenApply(reply -> DecisionReply.read(reply).decision());
     }
 
     private LuaScript compiled(Action action) {
@@ -117,22 +128,5 @@ public final class RedisDecisionStore implements SharedDecisionStore {
     public boolean isTimeout(Throwable failure) {
         Throwable error = RedisScripts.unwrap(failure);
         return error instanceof RedisCommandTimeoutException || error instanceof TimeoutException;
-    }
-
-    private static Decision toDecision(List<Object> reply, Action action) {
-        Outcome outcome = switch ((int) number(reply, 0)) {
-            case 0 -> Outcome.ALLOWED;
-            case 1 -> Outcome.RATE_LIMITED;
-            case 2 -> Outcome.BLOCKED;
-            case 3 -> Outcome.EXEMPT;
-            default -> throw new IllegalStateException("unexpected script reply " + reply);
-        };
-        return new Decision(outcome, number(reply, 7), number(reply, 1), number(reply, 2), number(reply, 3),
-                number(reply, 4), number(reply, 5), number(reply, 6) == 1, Scope.USER,
-                reply.size() > 8 ? number(reply, 8) : 0, null);
-    }
-
-    private static long number(List<Object> reply, int index) {
-        return (Long) reply.get(index);
     }
 }

@@ -2,7 +2,7 @@ package dev.abuseguard.spike;
 
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.decision.Decision;
-import dev.abuseguard.decision.ObservedDecisionStore;
+import dev.abuseguard.decision.DecisionListener;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.LivePolicies;
@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * claims the episode in Redis ({@link Claims}) for three intervals, so that the others, seeing the same traffic,
  * stay quiet, and so does a spike that ends and starts again within that time.
  */
-public final class SpikeWatch implements ObservedDecisionStore.Listener, AutoCloseable {
+public final class SpikeWatch implements DecisionListener, AutoCloseable {
 
     /** Who alerts for an episode: with several instances, only the first to claim it. */
     @FunctionalInterface

@@ -1,7 +1,7 @@
 package dev.abuseguard.trends;
 
 import dev.abuseguard.decision.Decision;
-import dev.abuseguard.decision.ObservedDecisionStore;
+import dev.abuseguard.decision.DecisionListener;
 import dev.abuseguard.decision.Outcome;
 import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * configuration, only the current and the previous minute are kept, and at most {@code maxOffenders} users
  * are counted per minute (more distinct offenders than that in one minute are counted, but not ranked).
  */
-public final class TrendRecorder implements ObservedDecisionStore.Listener {
+public final class TrendRecorder implements DecisionListener {
 
     private final Clock clock;
     private final int maxOffenders;

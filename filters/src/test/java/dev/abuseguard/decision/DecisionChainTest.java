@@ -22,6 +22,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +132,29 @@ class DecisionChainTest {
         }
     }
 
+    /** The architecture page's table of links is the chain's, in the order a decision meets them. */
+    @Test
+    void theArchitecturePageListsTheLinksInTheOrderTheChainRuns() throws Exception {
+        List<String> documented = new ArrayList<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(Path.of("../docs/architecture.md"))) {
+            String row = line.trim();
+            if (row.startsWith("| link | class |")) {
+                inTable = true;
+            } else if (inTable && row.startsWith("|") && !row.startsWith("|---")) {
+                documented.add(row.split("\\|")[1].trim());
+            } else if (inTable && !row.startsWith("|")) {
+                break;
+            }
+        }
+        try (DecisionChain withRedis = chain();
+             DecisionChain alone = DecisionChain.builder(local, events, policies, meters, clock).build()) {
+            assertThat(withRedis.links()).extracting(DecisionChain.Link::title).containsExactlyElementsOf(documented);
+            assertThat(alone.links()).extracting(DecisionChain.Link::title)
+                    .containsExactly("observed", "shadow mode", "global limits", "overrides", "local store");
+        }
+    }
+
     /** A chain past its first reload of blocks, which it starts when built, as a gateway is once it serves. */
     private DecisionChain chain() {
         DecisionChain chain = DecisionChain.builder(local, events, policies, meters, clock)
@@ -139,7 +164,7 @@ class DecisionChainTest {
     }
 
     private static Decision blockedFor(long millis) {
-        return new Decision(Outcome.BLOCKED, 2, 0, 0, millis, 0, 100, false);
+        return Decision.blocked(2, millis, 100);
     }
 
     private Decision decide(DecisionChain chain, String user) {

@@ -45,11 +45,12 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
     protected abstract Overridden overridden(ScoringRules rules, Tiers tiers);
 
     private static Decision allowed(long limit, long remaining, long resetAfter, long delay, long score) {
-        return new Decision(Outcome.ALLOWED, limit, remaining, resetAfter, 0, delay, score, false);
+        return Decision.admitted(limit, remaining, resetAfter, delay, score);
     }
 
     private static Decision limited(long limit, long resetAfter, long retryAfter, long score, boolean newlyBlocked) {
-        return new Decision(Outcome.RATE_LIMITED, limit, 0, resetAfter, retryAfter, 0, score, newlyBlocked);
+        return newlyBlocked ? Decision.rateLimitedAndBlocked(limit, resetAfter, retryAfter, score, 0)
+                : Decision.rateLimited(limit, resetAfter, retryAfter, score);
     }
 
     @Test
@@ -207,7 +208,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
             assertThat(decision.newlyBlocked()).isEqualTo(i == expected.length - 1);
         }
 
-        Decision blocked = new Decision(Outcome.BLOCKED, 100, 0, 0, -1, 0, 100, false);
+        Decision blocked = Decision.blocked(100, -1, 100);
         assertThat(decide(store, "mallory", api)).isEqualTo(blocked);
         clock.advance(Duration.ofDays(1));
         assertThat(decide(store, "mallory", api)).isEqualTo(blocked);
@@ -225,7 +226,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         }
 
         clock.advance(Duration.ofMinutes(4));
-        assertThat(decide(store, "oscar", api)).isEqualTo(new Decision(Outcome.BLOCKED, 100, 0, 0, 360_000, 0, 100, false));
+        assertThat(decide(store, "oscar", api)).isEqualTo(Decision.blocked(100, 360_000, 100));
         clock.advance(Duration.ofMinutes(6));
         assertThat(decide(store, "oscar", api)).isEqualTo(allowed(100, 99, 600, 0, 100));
     }
@@ -360,8 +361,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
 
         assertThat(decide(store, "sam", shadow)).isEqualTo(allowed(2, 1, 1_800_000, 0, 0));
         assertThat(decide(store, "sam", shadow)).isEqualTo(allowed(2, 0, 3_600_000, 0, 0));
-        Decision forwarded = new Decision(Outcome.ALLOWED, 2, 0, 3_600_000, 0, 0, 0, false, Scope.USER, 0,
-                Outcome.RATE_LIMITED);
+        Decision forwarded = Decision.rateLimited(2, 3_600_000, 3_600_000, 0).inShadow();
         for (int i = 0; i < 10; i++) { // ten would-be violations: enforced, the fifth would have blocked
             assertThat(decide(store, "sam", shadow)).isEqualTo(forwarded);
         }
@@ -375,7 +375,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
             decide(store, "sam", enforced);
         }
         assertThat(decide(store, "sam", shadow)).as("a block from an enforced action is only counted there")
-                .isEqualTo(new Decision(Outcome.ALLOWED, 2, 0, 0, 0, 0, 100, false, Scope.USER, 0, Outcome.BLOCKED));
+                .isEqualTo(Decision.blocked(2, 0, 100).inShadow());
         assertThat(decide(store, "sam", enforced).outcome()).isEqualTo(Outcome.BLOCKED);
     }
 
@@ -403,8 +403,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
             assertThat(again.outcome()).isEqualTo(Outcome.RATE_LIMITED);
             assertThat(again.newlyBlocked()).isTrue();
             assertThat(again.blockMillis()).isEqualTo(length);
-            assertThat(decide(store, "greg", api)).isEqualTo(new Decision(Outcome.BLOCKED, 100, 0, 0, length, 0,
-                    again.abuseScore(), false));
+            assertThat(decide(store, "greg", api)).isEqualTo(Decision.blocked(100, length, again.abuseScore()));
         }
     }
 

@@ -25,7 +25,7 @@ class DiscordGlobalHeaderTest {
     private HttpHeaders rateLimited(Scope scope) {
         HttpHeaders rendered = new HttpHeaders();
         headers.rateLimited(rendered, action,
-                new Decision(Outcome.RATE_LIMITED, 3, 0, 2000, 700, 0, 10, false, scope));
+                scope == Scope.GLOBAL ? Decision.globallyLimited(3, 700, 10) : Decision.rateLimited(3, 2000, 700, 10));
         return rendered;
     }
 

@@ -1,12 +1,15 @@
 package dev.abuseguard.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.abuseguard.testsupport.OpenConnections;
 import dev.abuseguard.testsupport.RedisServer;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,30 +20,42 @@ class ActionScriptTest {
     @RegisterExtension
     final OpenConnections connections = new OpenConnections();
 
-    private static final LuaScript ECHO = new LuaScript("return {type(ARGV[1]), ARGV[1], type(ARGV[2]), ARGV[2], "
-            + "ARGV[3], ARGV[4], ARGV[5], #ARGV}", "unused");
+    private static final LuaScript ECHO = new LuaScript("return {type(settings.big), settings.big, "
+            + "type(settings.awkward), settings.awkward, type(settings.flag), tostring(settings.flag), settings.negative, "
+            + "ARGV[1], ARGV[2]}", "unused");
 
     @Test
-    void numbersArriveAsLuaNumbersAndStringsByteForByteWithTheCallsOwnArgumentsInTheirPlaces() {
+    void settingsArriveByNameAsTheLuaValuesTheyWereAndTheCallsArgumentsStayItsOwn() {
         String awkward = "it's a \\ 'quote'\n\u00fc\u20ac ]] --";
-        LuaScript compiled = ActionScript.compile(ECHO, List.of((1L << 50) - 1, awkward, ActionScript.NOW,
-                ActionScript.MODE, -5));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("big", (1L << 50) - 1);
+        settings.put("awkward", awkward);
+        settings.put("flag", true);
+        settings.put("negative", -5);
+        LuaScript compiled = ActionScript.compile(ECHO, settings);
 
         List<Object> reply = new RedisScripts(connections.standalone(redis))
                 .<List<Object>>run(compiled, ScriptOutputType.MULTI, new String[0], "1764700000000", "refund")
                 .block(Duration.ofSeconds(5));
 
-        assertThat(reply).containsExactly("number", (1L << 50) - 1, "string", awkward, "1764700000000", "refund", -5L, 5L);
-        assertThat(compiled.source()).startsWith("local ARGV = {").endsWith(ECHO.source());
+        assertThat(reply).containsExactly("number", (1L << 50) - 1, "string", awkward, "boolean", "true", -5L,
+                "1764700000000", "refund");
+        assertThat(compiled.source()).startsWith("local settings = {big = ").endsWith(ECHO.source());
         assertThat(compiled.source().lines().findFirst().orElseThrow()).as("one line, plain ASCII")
                 .matches("[\\x20-\\x7e]+");
     }
 
     @Test
-    void anotherConstantIsAnotherScript() {
-        LuaScript one = ActionScript.compile(ECHO, List.of(1L, "a", ActionScript.NOW, ActionScript.MODE, 0L));
-        LuaScript other = ActionScript.compile(ECHO, List.of(2L, "a", ActionScript.NOW, ActionScript.MODE, 0L));
+    void anotherSettingIsAnotherScript() {
+        LuaScript one = ActionScript.compile(ECHO, Map.of("big", 1L));
+        LuaScript other = ActionScript.compile(ECHO, Map.of("big", 2L));
 
         assertThat(one.sha1()).isNotEqualTo(other.sha1()).isNotEqualTo(ECHO.sha1());
+    }
+
+    @Test
+    void aSettingsNameMustBeALuaName() {
+        assertThatThrownBy(() -> ActionScript.compile(ECHO, Map.of("limit = 1, x", 1L)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Lua name");
     }
 }

@@ -47,7 +47,13 @@ class TrendsTest {
     }
 
     static Decision decision(Outcome outcome) {
-        return new Decision(outcome, 5, 0, 1000, outcome == Outcome.RATE_LIMITED ? 1000 : 0, 0, 0, false);
+        return switch (outcome) {
+            case ALLOWED -> Decision.admitted(5, 0, 1000, 0, 0);
+            case RATE_LIMITED -> Decision.rateLimited(5, 1000, 1000, 0);
+            case BLOCKED -> Decision.blocked(5, 0, 0);
+            case EXEMPT -> Decision.exempt(5);
+            case STORE_UNAVAILABLE -> Decision.storeUnavailable(5, 0);
+        };
     }
 
     static void decide(Trends trends, String user, Action action, Outcome outcome, int times) {

@@ -74,8 +74,8 @@ public class FilterOverheadBenchmark {
         actions = RouteActions.of(List.of("bench"), null, properties.actionHeader(), policies.current().actions());
         action = policies.current().actions().find("bench").orElseThrow();
         responseHeaders = BenchExchanges.nettyHeaders();
-        allowed = new Decision(Outcome.ALLOWED, Users.LIMIT, Users.LIMIT - 1, 60, 0, 0, 0, false);
-        blocked = new Decision(Outcome.BLOCKED, Users.LIMIT, 0, 0, -1, 0, 100, false);
+        allowed = Decision.admitted(Users.LIMIT, Users.LIMIT - 1, 60, 0, 0);
+        blocked = Decision.blocked(Users.LIMIT, -1, 100);
         ScoringRules rules = ScoringRules.defaults();
         InMemoryDecisionStore store = new InMemoryDecisionStore(clock, () -> rules, 100_000);
         JsonMapper json = new JsonMapper();

@@ -1,6 +1,6 @@
 package dev.abuseguard.gateway.metrics;
 
-import dev.abuseguard.gateway.admin.OwnEndpoints;
+import dev.abuseguard.gateway.security.OwnEndpoints;
 import io.micrometer.observation.ObservationPredicate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.admin.web;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
@@ -9,13 +9,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /**
  * {@code GET /admin}: the dashboard, one static page shipped in the jar. The token is typed into the page. A
- * controller rather than a router function: controllers are looked up for the gateway's own endpoints only
- * ({@link OwnEndpointsOnly}), where a router function would be tried for every proxied request.
+ * controller rather than a router function: an application can keep controllers' mappings off proxied requests
+ * (the gateway application does), where a router function would be tried for every proxied request.
  */
 @Controller
 class DashboardPage {
 
-    private final Resource page = new ClassPathResource("admin/index.html");
+    private final Resource page = new ClassPathResource("dev/abuseguard/admin/web/dashboard.html");
 
     @GetMapping({"/admin", "/admin/"})
     ResponseEntity<Resource> dashboard() {

@@ -1,4 +1,4 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.gateway.security;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,31 +1,27 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.admin.web;
 
 import dev.abuseguard.abuse.UserHistory;
 import dev.abuseguard.abuse.UserStanding;
-import dev.abuseguard.audit.AbuseEvents;
+import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.audit.AuditEvent;
 import dev.abuseguard.audit.AuditTrail;
-import dev.abuseguard.audit.EventType;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.AbuseStats;
 import java.security.Principal;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,15 +30,17 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/admin/api")
 class AdminController {
 
+    private static final int MAX_LISTED = 1000;
+
     private final AbuseRegistry registry;
     private final AuditTrail trail;
-    private final AbuseEvents events;
+    private final UserActions actions;
     private final LivePolicies policies;
 
-    AdminController(AbuseRegistry registry, AuditTrail trail, AbuseEvents events, LivePolicies policies) {
+    AdminController(AbuseRegistry registry, AuditTrail trail, UserActions actions, LivePolicies policies) {
         this.registry = registry;
         this.trail = trail;
-        this.events = events;
+        this.actions = actions;
         this.policies = policies;
     }
 
@@ -64,68 +62,46 @@ class AdminController {
     }
 
     @GetMapping("/users")
-    Flux<UserStanding> users(@RequestParam(defaultValue = "0") long minScore,
-                             @RequestParam(defaultValue = "50") int limit) {
-        if (minScore < 0 || limit < 1 || limit > 1000) {
-            throw AdminInput.badRequest(minScore < 0 ? "minScore" : "limit", "minScore must be 0 or more and limit 1 to 1000.");
-        }
+    Flux<UserStanding> users(ServerHttpRequest request) {
+        long minScore = QueryNumbers.number(request, "minScore", 0, 0, Long.MAX_VALUE);
+        int limit = (int) QueryNumbers.number(request, "limit", 50, 1, MAX_LISTED);
         return registry.users(minScore, limit);
     }
 
     @GetMapping("/users/{id}")
     Mono<UserDetail> user(@PathVariable String id) {
-        return registry.user(validated(id))
-                .map(AdminController::detail)
-                .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no record of user " + id)));
+        return actions.history(id).map(AdminController::detail);
     }
 
     @PostMapping("/users/{id}/reset")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> reset(@PathVariable String id, Principal admin) {
-        String userId = validated(id);
-        return registry.reset(userId).then(events.admin(EventType.RESET, userId, 0, admin.getName(), "", 0));
+        return actions.reset(id, admin.getName());
     }
 
     @PostMapping("/users/{id}/ban")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> ban(@PathVariable String id, @RequestBody(required = false) Mono<BanRequest> body, Principal admin) {
-        String userId = validated(id);
-        return body.defaultIfEmpty(new BanRequest(null, null)).flatMap(request -> {
-            Duration duration = AdminInput.duration(request.duration(), "duration", true);
-            String reason = request.reason() == null ? "" : request.reason();
-            String detail = (duration == null ? "until unbanned" : "for " + duration)
-                    + (reason.isEmpty() ? "" : "; reason: " + reason);
-            long until = duration == null ? -2 : System.currentTimeMillis() + duration.toMillis();
-            return registry.ban(userId, duration)
-                    .flatMap(score -> events.admin(EventType.BAN, userId, score, admin.getName(), detail, until));
-        }).then();
+        actions.userId(id); // a bad id is named before the body is read
+        return body.defaultIfEmpty(new BanRequest(null, null))
+                .flatMap(request -> actions.ban(id, request.duration(), request.reason(), admin.getName()));
     }
 
     @DeleteMapping("/users/{id}/ban")
-    Mono<ResponseEntity<Void>> unban(@PathVariable String id, Principal admin) {
-        String userId = validated(id);
-        return registry.unban(userId)
-                .flatMap(score -> events.admin(EventType.UNBLOCK, userId, score, admin.getName(), "", 0)
-                        .thenReturn(ResponseEntity.noContent().<Void>build()))
-                .defaultIfEmpty(ResponseEntity.notFound().build());
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> unban(@PathVariable String id, Principal admin) {
+        return actions.unban(id, admin.getName());
     }
 
     @GetMapping(value = "/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    Flux<AuditEvent> events(@RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw AdminInput.badRequest("limit", "limit must be 1 to 1000.");
-        }
-        return trail.recent(limit);
+    Flux<AuditEvent> events(ServerHttpRequest request) {
+        return trail.recent((int) QueryNumbers.number(request, "limit", 100, 1, MAX_LISTED));
     }
 
     @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<AuditEvent>> liveEvents() {
         return trail.follow().map(event -> ServerSentEvent.builder(event).id(event.id())
                 .event(event.type().wireName()).build());
-    }
-
-    private String validated(String id) {
-        return AdminInput.userId(id, policies.current().properties().identity().pattern());
     }
 
     private static UserDetail detail(UserHistory history) {

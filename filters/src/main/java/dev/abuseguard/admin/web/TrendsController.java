@@ -1,4 +1,4 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.admin.web;
 
 import dev.abuseguard.policy.ActionPolicy;
 import dev.abuseguard.policy.LivePolicies;

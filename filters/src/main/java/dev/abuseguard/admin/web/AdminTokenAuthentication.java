@@ -1,12 +1,10 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.admin.web;
 
 import dev.abuseguard.policy.AbuseGuardProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -21,21 +19,16 @@ import reactor.core.publisher.Mono;
  * The admin bearer token: {@code Authorization: Bearer <token>} against {@code abuse-guard.admin.token},
  * compared in constant time. Without a configured token nothing is accepted.
  */
-final class AdminTokenAuthentication implements ReactiveAuthenticationManager, ServerAuthenticationConverter {
+public final class AdminTokenAuthentication implements ReactiveAuthenticationManager, ServerAuthenticationConverter {
 
-    private static final Logger log = LoggerFactory.getLogger(AdminTokenAuthentication.class);
     private static final String BEARER = "Bearer ";
 
     private final byte[] expectedDigest;
     private final String label;
 
-    AdminTokenAuthentication(AbuseGuardProperties.Admin admin) {
+    public AdminTokenAuthentication(AbuseGuardProperties.Admin admin) {
         this.expectedDigest = admin.token().isEmpty() ? null : sha256(admin.token());
         this.label = admin.label();
-        if (expectedDigest == null) {
-            log.warn("event=admin_token_missing detail=\"abuse-guard.admin.token (ABUSE_GUARD_ADMIN_TOKEN) is not set: "
-                    + "every admin API call and /actuator/refresh will be refused\"");
-        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.gateway.security;
 
 import java.util.List;
 import java.util.Set;

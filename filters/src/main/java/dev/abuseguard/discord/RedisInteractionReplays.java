@@ -1,6 +1,5 @@
-package dev.abuseguard.redis;
+package dev.abuseguard.discord;
 
-import dev.abuseguard.discord.InteractionReplays;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.logging.LogValue;
 import io.lettuce.core.SetArgs;

@@ -1,4 +1,4 @@
-package dev.abuseguard.gateway.admin;
+package dev.abuseguard.gateway.security;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
