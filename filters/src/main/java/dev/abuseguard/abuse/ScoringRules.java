@@ -66,7 +66,10 @@ public record ScoringRules(long points, long repeatMultiplierPercent, long repea
                 maxBlockMillis);
     }
 
-    /** Growing bans: each automatic block {@code factorPercent}/100 times as long as the one before, at most {@code max}. */
+    /**
+     * Growing bans: each automatic block {@code factorPercent}/100 times as long as the one before, at most {@code
+     * max}.
+     */
     public ScoringRules withGrowingBlocks(long factorPercent, long maxMillis) {
         return new ScoringRules(points, repeatMultiplierPercent, repeatWindowMillis, blockThreshold,
                 blockDurationMillis, retentionMillis, historySize, halfLifeMillis, blockRetentionMillis, factorPercent,

@@ -30,7 +30,10 @@ public final class AdminInput {
                 + " (at most 128 characters; no braces, '~', spaces or control characters).");
     }
 
-    /** A positive duration up to {@link #LONGEST} ({@code 30m}, {@code 1h}, {@code 7d}); {@code null} when optional and absent. */
+    /**
+     * A positive duration up to {@link #LONGEST} ({@code 30m}, {@code 1h}, {@code 7d}); {@code null} when optional and
+     * absent.
+     */
     public static Duration duration(String text, String field, boolean optional) {
         if (text == null || text.isBlank()) {
             if (optional) {

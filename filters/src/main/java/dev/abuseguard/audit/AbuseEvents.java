@@ -101,7 +101,8 @@ public final class AbuseEvents implements DecisionEvents {
 
     private static void logLine(AuditEvent event) {
         log.info("event={} user={} action={} score={} by={} detail={}", event.type().wireName(),
-                LogValue.token(event.userId()), LogValue.token(event.action()), event.score(), LogValue.token(event.by()),
+                LogValue.token(event.userId()), LogValue.token(event.action()), event.score(),
+                        LogValue.token(event.by()),
                 LogValue.quoted(event.detail()));
     }
 

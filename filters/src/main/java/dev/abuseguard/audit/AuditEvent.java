@@ -3,7 +3,8 @@ package dev.abuseguard.audit;
 /**
  * One entry of the audit trail.
  *
- * @param id           the trail's id for it (the Redis stream id, or a sequence number in memory); empty before it is stored
+ * @param id           the trail's id for it (the Redis stream id, or a sequence number in memory); empty before it is
+ * stored
  * @param userId       the user as given; empty for events about the gateway (fail-over)
  * @param by           who did it: {@code gateway}, or the admin token's label
  * @param detail       free text: a ban's reason and duration, the store's state

@@ -31,7 +31,8 @@ public final class WebhookAlerts implements AutoCloseable {
 
     private final Duration timeout;
 
-    private WebhookAlerts(WebClient client, URI url, Retry retry, int queueSize, Duration timeout, MeterRegistry meters) {
+    private WebhookAlerts(WebClient client, URI url, Retry retry, int queueSize, Duration timeout,
+            MeterRegistry meters) {
         this.meters = meters;
         this.timeout = timeout;
         this.queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<AuditEvent>get(queueSize).get());

@@ -27,7 +27,8 @@ import org.springframework.validation.Validator;
 /**
  * Applies a configuration refresh ({@code POST /actuator/refresh}) to the AbuseGuard policies, or
  * rejects it whole. It runs first among the listeners of the changed environment: it binds and validates
- * the new {@code abuse-guard} settings (refusing a key no record binds) and every route of the library's filters against them; when anything
+ * the new {@code abuse-guard} settings (refusing a key no record binds) and every route of the library's filters
+ * against them; when anything
  * is wrong it puts the previous property sources back and fails the refresh, so neither the routes nor the
  * limits in force change.
  */

@@ -4,14 +4,15 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.Name;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
  * The property names configuration records can bind, derived from the records themselves (their components,
@@ -116,7 +117,7 @@ final class KnownPropertyNames {
             // @Name may sit on the canonical constructor's parameter only
             Class<?> record = component.getDeclaringRecord();
             RecordComponent[] components = record.getRecordComponents();
-            Class<?>[] types = java.util.Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new);
+            Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new);
             try {
                 var parameters = record.getDeclaredConstructor(types).getParameters();
                 for (int i = 0; i < components.length; i++) {

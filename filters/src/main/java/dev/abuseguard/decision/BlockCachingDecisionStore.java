@@ -50,7 +50,8 @@ final class BlockCachingDecisionStore implements DecisionStore {
             long until = decision.retryAfterMillis() < 0 ? -1 : now + decision.retryAfterMillis();
             known.remember(userId, new Block(until, decision.abuseScore()), generation);
         } else if (decision.newlyBlocked()) {
-            Block block = new Block(AbuseScoring.blockEnd(decision.abuseScore(), now, decision.blockMillis(), policies.rules()),
+            Block block = new Block(AbuseScoring.blockEnd(decision.abuseScore(), now, decision.blockMillis(),
+                    policies.rules()),
                     decision.abuseScore());
             if (delegate.status().storeDeciding()) {
                 known.remember(userId, block, generation);

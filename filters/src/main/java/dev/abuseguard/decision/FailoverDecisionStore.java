@@ -48,7 +48,8 @@ final class FailoverDecisionStore implements DecisionStore {
         this.sharedLatency = Timer.builder("abuseguard.redis.latency")
                 .description("Time of one decision on Redis, as the gateway waits for it").register(meters);
         Gauge.builder("abuseguard.redis.breaker.state", breaker, b -> b.getState().getOrder())
-                .description("Circuit breaker state: 0 closed, 1 open, 2 half-open (Resilience4j order)").register(meters);
+                .description("Circuit breaker state: 0 closed, 1 open, 2 half-open (Resilience4j order)")
+                        .register(meters);
         this.denyRetryAfterMillis = Math.max(1000, breaker.getCircuitBreakerConfig()
                 .getWaitIntervalFunctionInOpenState().apply(1));
     }

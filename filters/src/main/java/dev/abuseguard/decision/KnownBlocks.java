@@ -57,7 +57,8 @@ public final class KnownBlocks {
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 // each write sets its block's own end: a ban replacing a timed block outlives the timed block's end
                 .expireAfter(Expiry.<String, Block>writing((user, block) -> block.until() < 0
-                        ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofMillis(Math.max(0, block.until() - clock.millis()))))
+                        ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofMillis(Math.max(0,
+                                block.until() - clock.millis()))))
                 .executor(Runnable::run)
                 .build();
         this.decidedLocally = Caffeine.newBuilder().maximumSize(maxBlocks).build();

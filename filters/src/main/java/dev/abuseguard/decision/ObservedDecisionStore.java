@@ -50,7 +50,8 @@ final class ObservedDecisionStore implements DecisionStore {
         listener.decided(userId, action, decision);
         // a global limit's refusal is no violation: the user did nothing wrong
         if (decision.shadowOf() != null) {
-            events.shadowViolation(userId, action.name(), decided.name().toLowerCase(Locale.ROOT), decision.abuseScore());
+            events.shadowViolation(userId, action.name(), decided.name().toLowerCase(Locale.ROOT),
+                    decision.abuseScore());
         } else if (decision.outcome() == Outcome.RATE_LIMITED && decision.scope() == Scope.USER) {
             long blockedUntil = AbuseScoring.blockEnd(decision.abuseScore(), clock.millis(), decision.blockMillis(),
                     policies.rules());

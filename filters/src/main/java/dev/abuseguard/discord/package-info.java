@@ -4,7 +4,8 @@
  * interaction, decides through the same decision chain as the {@code AbuseGuard} filter, and answers a
  * limited or blocked user in Discord's own words (an ephemeral message, HTTP 200) instead of 429 or 403.
  *
- * <p>May import: {@code decision}, {@code filter} (its problem bodies), {@code policy}, {@code strategy}, {@code logging},
+ * <p>May import: {@code decision}, {@code filter} (its problem bodies), {@code policy}, {@code strategy}, {@code
+ * logging},
  * {@code lettuce} (the replays shared through Redis).
  */
 package dev.abuseguard.discord;

@@ -54,15 +54,16 @@ public class AbuseGuardGatewayFilterFactory
     public GatewayFilter apply(Config config) {
         LivePolicies.Snapshot inForce = policies.current();
         AbuseGuardProperties properties = inForce.properties();
-        RateLimitHeaders rateLimitHeaders = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(), clock);
+        RateLimitHeaders rateLimitHeaders = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(),
+                clock);
         if (config.getKeys() != null) {
             return new KeyedAbuseGuardFilter(RouteKeys.of(config.getKeys(), properties, inForce.actions()), store,
                     problems, rateLimitHeaders, json, MAX_KEYED_BODY);
         }
         RouteActions actions = RouteActions.of(config.getActions(), config.getDefaultAction(),
                 properties.actionHeader(), inForce.actions());
-        IdentityResolver identity = new IdentityResolver(properties.identity().header(), properties.identity().pattern(),
-                properties.identity().proxies());
+        AbuseGuardProperties.Identity who = properties.identity();
+        IdentityResolver identity = new IdentityResolver(who.header(), who.pattern(), who.proxies());
         return new AbuseGuardFilter(identity, config.getIdentityFallback(), actions, store, problems, rateLimitHeaders);
     }
 

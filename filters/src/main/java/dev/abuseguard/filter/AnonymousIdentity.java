@@ -37,10 +37,12 @@ public final class AnonymousIdentity {
         InetSocketAddress remote = request.getRemoteAddress();
         InetAddress peer = remote == null ? null : remote.getAddress();
         if (peer == null) {
-            throw new BadInput(identityHeader, "The " + identityHeader + " header is required (client address unknown).");
+            throw new BadInput(identityHeader, "The " + identityHeader
+                    + " header is required (client address unknown).");
         }
         peer = TrustedProxies.literal(peer.getHostAddress());
-        InetAddress client = trusted.isEmpty() || !trusted.contains(peer) ? peer : forwardedClient(request, trusted, peer);
+        InetAddress client = trusted.isEmpty() || !trusted.contains(peer) ? peer : forwardedClient(request, trusted,
+                peer);
         return PREFIX + NetUtil.toAddressString(client);
     }
 

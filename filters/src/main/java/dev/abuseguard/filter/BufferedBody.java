@@ -12,8 +12,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A request body read whole up to a bound, so that a key can be taken from it (or its signature checked), and
- * then forwarded byte for byte as it came (its length stated rather than chunked), every header with it. A declared length over the bound is refused before
- * anything is read.
+ * then forwarded byte for byte as it came (its length stated rather than chunked), every header with it. A declared
+ * length over the bound is refused before anything is read.
  */
 public final class BufferedBody {
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,7 @@ final class RateLimitHeaders {
         }
         if (ietf) {
             // Action names are [a-z0-9_-], so they need no escaping inside an sf-string.
-            java.time.Duration window = decision.scope() == Scope.GLOBAL && action.policy().global() != null
+            Duration window = decision.scope() == Scope.GLOBAL && action.policy().global() != null
                     ? action.policy().global().window() : action.policy().window();
             headers.set(IETF_POLICY, '"' + action.name() + "\";q=" + decision.limit() + ";w="
                     + wholeSeconds(window.toMillis()));

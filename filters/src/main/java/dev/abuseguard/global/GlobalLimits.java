@@ -4,7 +4,6 @@ import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionLink;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.decision.Outcome;
-import dev.abuseguard.decision.Scope;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.decision.StoreStatus;
 import dev.abuseguard.policy.Action;

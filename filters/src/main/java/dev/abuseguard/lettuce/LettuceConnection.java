@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Lettuce connections to Redis (a single server, a master watched by Sentinel, or a cluster), opened lazily and opened again after a
+ * Lettuce connections to Redis (a single server, a master watched by Sentinel, or a cluster), opened lazily and opened
+ * again after a
  * failed attempt: the gateway starts and serves without Redis, and picks Redis up when it appears. Once
  * open, Lettuce reconnects by itself; commands sent while disconnected fail at once instead of
  * queueing, so the circuit breaker sees the outage.
@@ -124,7 +125,8 @@ public final class LettuceConnection implements AutoCloseable {
      */
     private static ClientResources resources(DefaultClientResources.Builder builder) {
         return builder
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
     }

@@ -38,7 +38,8 @@ public final class ServerEventLoops {
             loops.add(loop);
         }
         if (loops.isEmpty() || !accepts(loops.get(0), Transports.socketChannelClass())) {
-            log.info("event=redis_lanes_off reason={}", LogValue.quoted("the server's event loops do not take Lettuce's "
+            log.info("event=redis_lanes_off reason={}",
+                    LogValue.quoted("the server's event loops do not take Lettuce's "
                     + Transports.socketChannelClass().getSimpleName()));
             return List.of();
         }

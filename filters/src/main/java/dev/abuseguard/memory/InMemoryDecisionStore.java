@@ -129,7 +129,8 @@ public final class InMemoryDecisionStore implements DecisionStore {
 
     /**
      * Keeps at most {@code maxTracked} users in the admin's views, as the Redis index does: the lowest scores
-     * leave first, blocked users after them, bans last. Trimmed in batches (a tenth over the bound), so a flood of new ids
+     * leave first, blocked users after them, bans last. Trimmed in batches (a tenth over the bound), so a flood of new
+     * ids
      * costs a sort now and then, not one per request.
      */
     private void boundTracked() {

@@ -6,8 +6,6 @@ import dev.abuseguard.abuse.ScoringRules;
 import dev.abuseguard.abuse.UserStanding;
 import dev.abuseguard.abuse.Violation;
 import dev.abuseguard.decision.Decision;
-import dev.abuseguard.decision.Outcome;
-import dev.abuseguard.decision.Scope;
 import dev.abuseguard.decision.Spend;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.strategy.RateLimitStrategy;

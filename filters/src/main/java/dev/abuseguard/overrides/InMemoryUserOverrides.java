@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,7 +42,8 @@ public final class InMemoryUserOverrides implements UserOverrides, LocalOverride
 
     @Override
     public Mono<Boolean> liftExempt(String userId) {
-        return change(userId, o -> new UserOverride(0, "", o.tier(), o.limits())).map(prior -> prior.exemptUntil() != 0);
+        return change(userId, o -> new UserOverride(0, "", o.tier(), o.limits()))
+                .map(prior -> prior.exemptUntil() != 0);
     }
 
     @Override
@@ -83,7 +85,7 @@ public final class InMemoryUserOverrides implements UserOverrides, LocalOverride
     }
 
     /** Applies the change atomically and answers the overrides before it. */
-    private Mono<UserOverride> change(String userId, java.util.function.UnaryOperator<UserOverride> change) {
+    private Mono<UserOverride> change(String userId, UnaryOperator<UserOverride> change) {
         return Mono.fromSupplier(() -> {
             UserOverride[] prior = new UserOverride[1];
             users.asMap().compute(userId, (id, current) -> {

@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
 /**
  * Keeps {@link KnownOverrides} a copy of the overrides in Redis: a full read lists the users of
  * {@code ag:{idx}:overridden} and {@code ag:exempt} (which instances of the previous version write as well, so
- * their exemptions are found) and reads each one's hash; news {@code o <user>} on {@code ag:blocks} has the user's hash read again.
+ * their exemptions are found) and reads each one's hash; news {@code o <user>} on {@code ag:blocks} has the user's hash
+ * read again.
  * Off the request path: Redis decisions never read the copy.
  */
 public final class RedisOverridesCopy implements SharedCopy {

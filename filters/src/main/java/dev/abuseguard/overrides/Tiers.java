@@ -7,6 +7,7 @@ import dev.abuseguard.strategy.StrategyType;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The configured tiers: each tier's limits per action, and how the decision script reads them. */
 public final class Tiers {
@@ -19,7 +20,7 @@ public final class Tiers {
             for (Map.Entry<String, OverridesProperties.TierLimit> limit : tier.getValue().entrySet()) {
                 if (!known.contains(limit.getKey())) {
                     throw new IllegalArgumentException("abuse-guard.tiers." + tier.getKey() + "." + limit.getKey()
-                            + ": no such action (known: " + new java.util.TreeSet<>(known) + ")");
+                            + ": no such action (known: " + new TreeSet<>(known) + ")");
                 }
                 if (limit.getValue().window().toMillis() < 1) {
                     throw new IllegalArgumentException("abuse-guard.tiers." + tier.getKey() + "." + limit.getKey()
@@ -37,7 +38,8 @@ public final class Tiers {
     public Tiers(Map<String, Map<String, OverridesProperties.TierLimit>> byTier, Map<String, ActionPolicy> actions) {
         this(byTier, actions.keySet());
         byTier.forEach((tier, limits) -> limits.forEach((action, limit) -> {
-            if (actions.get(action).strategy() == StrategyType.SLIDING_WINDOW && limit.limit() > SlidingLogCap.MAX_LIMIT) {
+            if (actions.get(action).strategy() == StrategyType.SLIDING_WINDOW
+                    && limit.limit() > SlidingLogCap.MAX_LIMIT) {
                 throw new IllegalArgumentException("abuse-guard.tiers." + tier + "." + action + ".limit is "
                         + limit.limit() + "; " + action + " is a sliding-window action, whose limit is at most "
                         + SlidingLogCap.MAX_LIMIT + " (use strategy sliding-window-counter for more)");

@@ -43,6 +43,7 @@ import org.springframework.validation.annotation.Validated;
 public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Identity identity,
         @DefaultValue("X-Action") @NotBlank String actionHeader,
+        // qualified: java.util.regex.Pattern is the Pattern this file imports
         @DefaultValue @NotNull Map<@jakarta.validation.constraints.Pattern(regexp = ACTION_NAME,
                 message = "action names use lower-case letters, digits, '_' and '-'") String,
                 @Valid @NotNull ActionPolicy> actions,

@@ -51,7 +51,8 @@ public final class RedisSharedBlocks implements SharedBlocks {
         long now = clock.millis();
         long max = policies.current().properties().abuse().maxTrackedUsers();
         return redis.commands().flatMap(r -> r.zrangebyscoreWithScores(CrossUserIndex.BLOCKED,
-                        Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded()), Limit.create(0, max))
+                        Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded()), Limit.create(0,
+                                max))
                 .collectList()
                 .flatMap(blocked -> blocked.isEmpty() ? Mono.just(Map.<String, Block>of())
                         : r.zmscore(CrossUserIndex.SCORES, blocked.stream().map(ScoredValue::getValue)

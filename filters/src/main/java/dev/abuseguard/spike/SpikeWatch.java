@@ -30,7 +30,9 @@ public final class SpikeWatch implements DecisionListener, AutoCloseable {
     public interface Claims {
         Claims ALWAYS = (action, ttlMillis) -> Mono.just(true);
 
-        /** @return whether this instance claimed the episode of {@code action}, which others see for {@code ttlMillis} */
+        /**
+         * @return whether this instance claimed the episode of {@code action}, which others see for {@code ttlMillis}
+         */
         Mono<Boolean> claim(String action, long ttlMillis);
     }
 

@@ -70,7 +70,8 @@ public final class TrendRecorder implements DecisionListener {
     TrendBatch drain() {
         long current = clock.millis() / 60_000;
         Map<Long, Map<String, long[]>> drainedCounts = new HashMap<>();
-        for (Iterator<Map.Entry<Long, Map<String, AtomicLongArray>>> it = counts.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<Long, Map<String, AtomicLongArray>>> it = counts.entrySet()
+                .iterator(); it.hasNext(); ) {
             Map.Entry<Long, Map<String, AtomicLongArray>> minute = it.next();
             if (minute.getKey() < current - 1) {
                 it.remove();

@@ -49,7 +49,7 @@ class DecisionChainTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final InMemoryAuditTrail trail = new InMemoryAuditTrail(100);
     private final AbuseEvents events = new AbuseEvents(trail,
-            WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, java.time.Duration.ofSeconds(5), meters), clock);
+            WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, Duration.ofSeconds(5), meters), clock);
     private final InMemoryDecisionStore local = new InMemoryDecisionStore(clock, policies::rules, 1000);
     private final ScriptedSharedStore shared = new ScriptedSharedStore();
     private final ScriptedSharedBlocks blocks = new ScriptedSharedBlocks();

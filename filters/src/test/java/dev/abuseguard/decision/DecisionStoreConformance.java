@@ -14,6 +14,7 @@ import dev.abuseguard.strategy.Quota;
 import dev.abuseguard.strategy.StrategyType;
 import dev.abuseguard.testsupport.ManualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -297,7 +298,8 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         clock.advance(Duration.ofHours(2)); // a violation now starts from the decayed score: 9 + 10
         Action daily = action("daily", 1, Duration.ofDays(1), StrategyType.FIXED_WINDOW);
         decide(store, "victor", daily);
-        assertThat(decide(store, "victor", daily)).isEqualTo(limited(1, 45_000_000, 45_000_000, 19, false)); // 11:30 UTC
+        assertThat(decide(store, "victor", daily)).isEqualTo(limited(1, 45_000_000, 45_000_000, 19,
+                false)); // 11:30 UTC
     }
 
     @Test
@@ -412,7 +414,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
         DecisionStore store = store(ScoringRules.defaults().withBlockDuration(600_000));
         Action payment = action("payment", 1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET);
         decide(store, "hugo", payment);
-        List<Long> lengths = new java.util.ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
         for (int request = 0; request < 8; request++) { // five to the first block, then one for each next
             Decision decision = decide(store, "hugo", payment);
             if (decision.newlyBlocked()) {

@@ -3,7 +3,6 @@ package dev.abuseguard.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.abuseguard.decision.Decision;
-import dev.abuseguard.decision.Outcome;
 import dev.abuseguard.decision.Scope;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicy;
@@ -20,7 +19,8 @@ import org.springframework.http.HttpHeaders;
 class DiscordGlobalHeaderTest {
 
     private final RateLimitHeaders headers = new RateLimitHeaders("route", true, Clock.systemUTC());
-    private final Action action = new Action("send", ActionPolicy.of(3, Duration.ofSeconds(2), StrategyType.TOKEN_BUCKET));
+    private final Action action = new Action("send", ActionPolicy.of(3, Duration.ofSeconds(2),
+            StrategyType.TOKEN_BUCKET));
 
     private HttpHeaders rateLimited(Scope scope) {
         HttpHeaders rendered = new HttpHeaders();

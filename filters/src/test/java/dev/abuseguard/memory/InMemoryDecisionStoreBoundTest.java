@@ -19,7 +19,8 @@ class InMemoryDecisionStoreBoundTest {
     @Test
     void aFloodOfDistinctUsersNeverGrowsTheStorePastItsBound() {
         InMemoryDecisionStore store = new InMemoryDecisionStore(clock, ScoringRules::defaults, 10_000);
-        Action packCreate = new Action("pack_create", ActionPolicy.of(5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET));
+        Action packCreate = new Action("pack_create", ActionPolicy.of(5, Duration.ofHours(1),
+                StrategyType.TOKEN_BUCKET));
 
         long largest = 0;
         for (int i = 1; i <= 200_000; i++) {
@@ -29,7 +30,8 @@ class InMemoryDecisionStoreBoundTest {
             }
         }
 
-        System.out.printf("FIGURES in-memory store: 200000 distinct users, largest size seen %d, bound 10000%n", largest);
+        System.out.printf("FIGURES in-memory store: 200000 distinct users, largest size seen %d, bound 10000%n",
+                largest);
         assertThat(largest).isEqualTo(10_000);
     }
 

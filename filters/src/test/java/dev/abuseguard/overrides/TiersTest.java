@@ -23,7 +23,8 @@ class TiersTest {
     @Test
     void aTierOverTheSlidingLogsCapIsRefusedNamingIt() {
         assertThatThrownBy(() -> new Tiers(tier("log", 1001), ACTIONS))
-                .hasMessageContaining("abuse-guard.tiers.premium.log.limit").hasMessageContaining("sliding-window-counter");
+                .hasMessageContaining("abuse-guard.tiers.premium.log.limit")
+                        .hasMessageContaining("sliding-window-counter");
         assertThat(new Tiers(tier("log", 1000), ACTIONS).exists("premium")).isTrue();
         assertThat(new Tiers(tier("counter", 1_000_000), ACTIONS).exists("premium")).isTrue();
     }

@@ -21,8 +21,8 @@ class ActionScriptTest {
     final OpenConnections connections = new OpenConnections();
 
     private static final LuaScript ECHO = new LuaScript("return {type(settings.big), settings.big, "
-            + "type(settings.awkward), settings.awkward, type(settings.flag), tostring(settings.flag), settings.negative, "
-            + "ARGV[1], ARGV[2]}", "unused");
+            + "type(settings.awkward), settings.awkward, type(settings.flag), tostring(settings.flag), "
+            + "settings.negative, ARGV[1], ARGV[2]}", "unused");
 
     @Test
     void settingsArriveByNameAsTheLuaValuesTheyWereAndTheCallsArgumentsStayItsOwn() {

@@ -21,9 +21,11 @@ class DecisionScriptTest {
     void aDecisionScriptLoadsEachFileOnceAndBeforeWhatUsesIt() {
         String source = DecisionScript.all().get(StrategyType.LEAKY_BUCKET).source();
 
-        assertThat(source).containsOnlyOnce("local function read_abuse(").containsOnlyOnce("local function meter_admit(");
+        assertThat(source).containsOnlyOnce("local function read_abuse(")
+                .containsOnlyOnce("local function meter_admit(");
         assertThat(source.indexOf("local function server_now_ms(")).isLessThan(source.indexOf("server_now_ms()\n"));
-        assertThat(source.indexOf("local function ceil_div(")).isLessThan(source.indexOf("local function meter_admit("));
+        assertThat(source.indexOf("local function ceil_div("))
+                .isLessThan(source.indexOf("local function meter_admit("));
         assertThat(source.indexOf("local function meter_admit(")).isLessThan(source.indexOf("local function decide("));
         assertThat(source.indexOf("local function decide(")).isLessThan(source.indexOf("decide(stored[2])"));
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UserKeysTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"42", "user:1", "a@b.example", "ip:2001:db8::1", "x-y_z.", "ip:127.0.0.1", "~ip:127.0.0.1", "~ip:2001:db8::1"})
+    @ValueSource(strings = {"42", "user:1", "a@b.example", "ip:2001:db8::1", "x-y_z.", "ip:127.0.0.1", "~ip:127.0.0.1",
+            "~ip:2001:db8::1"})
     void allKeysOfOneUserShareTheHashTagAndSoOneClusterSlot(String userId) {
         String[] keys = UserKeys.forDecision(userId, new Action("pack_create",
                 ActionPolicy.of(5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET)));

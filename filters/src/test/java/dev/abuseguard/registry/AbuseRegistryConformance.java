@@ -108,7 +108,8 @@ public abstract class AbuseRegistryConformance {
             assertThat(List.of(stats.usersTracked(), stats.highAbuse(), stats.blocked(), stats.totalViolations()))
                     .containsExactly(1L, 0L, 0L, 3L);
         });
-        assertThat(user(fixture, "mallory").violations()).extracting(Violation::scoreAfter).containsExactly(45L, 25L, 10L);
+        assertThat(user(fixture, "mallory").violations()).extracting(Violation::scoreAfter).containsExactly(45L, 25L,
+                10L);
         assertThat(user(fixture, "nobody")).isNull();
     }
 

@@ -8,6 +8,7 @@ import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.policy.LivePolicies;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 
 class InMemoryAbuseRegistryConformanceTest extends AbuseRegistryConformance {
 
@@ -17,7 +18,8 @@ class InMemoryAbuseRegistryConformanceTest extends AbuseRegistryConformance {
                 policies.current().properties().abuse().maxTrackedUsers());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AbuseEvents events = new AbuseEvents(new InMemoryAuditTrail(1000),
-                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, java.time.Duration.ofSeconds(5), meters), clock);
+                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, Duration.ofSeconds(5), meters),
+                        clock);
         return new Fixture(DecisionChain.builder(store, events, policies, meters, clock).build(),
                 new InMemoryAbuseRegistry(store, policies, clock), events);
     }

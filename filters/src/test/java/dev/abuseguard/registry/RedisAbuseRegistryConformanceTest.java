@@ -48,7 +48,8 @@ class RedisAbuseRegistryConformanceTest extends AbuseRegistryConformance {
         LettuceConnection connection = connections.standalone(redis);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AbuseEvents events = new AbuseEvents(new RedisAuditTrail(connection, policies, 1000),
-                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, java.time.Duration.ofSeconds(5), meters), clock);
+                WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, Duration.ofSeconds(5), meters),
+                        clock);
         RedisDecisionStore decisions = new RedisDecisionStore(connection, policies::rules, clock::millis);
         return new Fixture(DecisionChain.builder(decisions, events, policies, meters, clock).build(),
                 new RedisAbuseRegistry(connection, policies, clock, clock::millis), events);

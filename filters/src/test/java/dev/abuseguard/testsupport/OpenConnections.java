@@ -27,7 +27,8 @@ public final class OpenConnections implements AfterEachCallback {
 
     /** One decision lane per loop, as the gateway opens them on its server's event loops. */
     public LettuceConnection lanes(RedisServer redis, List<EventLoop> loops) {
-        return keep(LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()), null, CONNECT, SCRIPT, loops));
+        return keep(LettuceConnection.standalone(RedisURI.create("127.0.0.1", redis.port()), null, CONNECT, SCRIPT,
+                loops));
     }
 
     public LettuceConnection cluster(RedisCluster cluster) {

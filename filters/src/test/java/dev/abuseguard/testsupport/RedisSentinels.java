@@ -136,7 +136,8 @@ public final class RedisSentinels implements AutoCloseable {
         IllegalStateException last = null;
         for (Sentinel sentinel : sentinels) {
             try {
-                return Integer.parseInt(run(sentinel.port(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME).get(1));
+                return Integer.parseInt(run(sentinel.port(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)
+                        .get(1));
             } catch (IllegalStateException unreachable) {
                 last = unreachable;
             }

@@ -87,7 +87,8 @@ public final class RedisServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited at start: " + Files.readString(dir.resolve("redis.log")));
+                throw new IllegalStateException("redis-server exited at start: "
+                        + Files.readString(dir.resolve("redis.log")));
             }
             try {
                 if ("PONG".equals(command("PING").get(0))) {
@@ -110,7 +111,8 @@ public final class RedisServer implements AutoCloseable {
      */
     public static String findBinary(String name) {
         return findBinaryOr(name, "Install it (Debian/Ubuntu: 'sudo apt-get install redis-server', which brings "
-                + "redis-cli too; macOS: 'brew install redis') and run the tests again. .ci/run installs it by itself.");
+                + "redis-cli too; macOS: 'brew install redis') and run the tests again. ./test.sh installs it by "
+                + "itself.");
     }
 
     /** {@link #findBinary(String)} with the install hint to give when it is missing. */
@@ -175,7 +177,8 @@ public final class RedisServer implements AutoCloseable {
 
     private void signal(String name) {
         try {
-            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start()
+                    .waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("kill -" + name + " failed with " + exit);
             }
@@ -248,7 +251,8 @@ public final class RedisServer implements AutoCloseable {
         static byte[] encode(String... args) {
             StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
             for (String arg : args) {
-                out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+                out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
+                        .append("\r\n");
             }
             return out.toString().getBytes(StandardCharsets.UTF_8);
         }

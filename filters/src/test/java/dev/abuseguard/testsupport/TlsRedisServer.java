@@ -56,7 +56,7 @@ public final class TlsRedisServer implements AutoCloseable {
 
     private static void makeCertificates(Path dir) throws IOException {
         String openssl = RedisServer.findBinaryOr("openssl", "Install it (Debian/Ubuntu: 'sudo apt-get install "
-                + "openssl'); .ci/run installs it by itself.");
+                + "openssl'); ./test.sh installs it by itself.");
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
         Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         run(dir, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=test-ca",

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,8 +95,8 @@ class RedisTrendsTest {
         }
         assertThat(trends.rows(1).block()).extracting(TrendRow::action, TrendRow::allowed, TrendRow::rateLimited,
                 TrendRow::blocked).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("login_attempt", 0L, 0L, 300L),
-                org.assertj.core.groups.Tuple.tuple("pack_create", 201L, 100L, 0L));
+                Tuple.tuple("login_attempt", 0L, 0L, 300L),
+                Tuple.tuple("pack_create", 201L, 100L, 0L));
     }
 
     @Test

@@ -24,8 +24,10 @@ class TrendsTest {
 
     /** 2026-12-02T05:40:00Z */
     static final long MINUTE = Instant.parse("2026-12-02T05:40:00Z").toEpochMilli();
-    static final Action PACKS = new Action("pack_create", ActionPolicy.of(5, Duration.ofHours(1), StrategyType.TOKEN_BUCKET));
-    static final Action LOGIN = new Action("login_attempt", ActionPolicy.of(10, Duration.ofMinutes(15), StrategyType.FIXED_WINDOW));
+    static final Action PACKS = new Action("pack_create", ActionPolicy.of(5, Duration.ofHours(1),
+            StrategyType.TOKEN_BUCKET));
+    static final Action LOGIN = new Action("login_attempt", ActionPolicy.of(10, Duration.ofMinutes(15),
+            StrategyType.FIXED_WINDOW));
 
     private final ManualClock clock = new ManualClock(MINUTE + 5_000);
     private final List<Trends> started = new ArrayList<>();

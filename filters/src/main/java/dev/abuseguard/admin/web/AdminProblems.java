@@ -56,7 +56,8 @@ public class AdminProblems extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE,
-                        "Redis, where the gateway keeps what this call reads or changes, cannot be reached right now."));
+                        "Redis, where the gateway keeps what this call reads or changes, cannot be reached "
+                                + "right now."));
     }
 
     /** Spring's own refusals (an unreadable body, a wrong media type, ...) typed as ours. */

@@ -37,7 +37,8 @@ public final class AdminTokenAuthentication implements ReactiveAuthenticationMan
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Mono.empty();
         }
-        return Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("bearer", header.substring(BEARER.length()).trim()));
+        return Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("bearer", header.substring(BEARER.length())
+                .trim()));
     }
 
     @Override

@@ -152,7 +152,8 @@ class MinimalGatewayAdminTest {
     void theApplicationsOwnSecurityStaysAsItWas() throws Exception {
         HttpResponse<String> own = send(withAdmin, "GET", "/private/x", null, null);
         assertThat(own.statusCode()).isEqualTo(401);
-        assertThat(own.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(own.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("Basic"));
     }
 
     @Test

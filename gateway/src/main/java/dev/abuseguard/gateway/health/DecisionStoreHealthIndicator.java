@@ -33,7 +33,8 @@ class DecisionStoreHealthIndicator implements HealthIndicator {
         return health
                 .withDetail("store", status.store())
                 .withDetail("breaker", status.breaker())
-                .withDetail("deciding", status.storeDeciding() ? status.store() : "on-store-failure (local memory, allow or deny)")
+                .withDetail("deciding", status.storeDeciding() ? status.store()
+                        : "on-store-failure (local memory, allow or deny)")
                 .build();
     }
 }
