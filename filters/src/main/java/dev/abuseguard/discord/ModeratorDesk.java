@@ -21,8 +21,9 @@ import reactor.core.publisher.Mono;
 final class ModeratorDesk {
 
     private static final Logger log = LoggerFactory.getLogger(ModeratorDesk.class);
-    static final String STORE_AWAY = "The gateway can't reach its store right now; nothing was changed. "
-            + "Please try again in a moment.";
+    /** Said of any failure: the change may have been made before its audit event failed, so the moderator checks. */
+    static final String STORE_AWAY = "The gateway can't reach its store right now, so this may not have been done. "
+            + "Use status to check, or try again in a moment.";
 
     private final UserActions actions;
     private final LivePolicies policies;

@@ -97,12 +97,14 @@ final class ModeratorMessages {
         int color = s == null ? GREEN : s.blocked() ? RED : s.score() > 0 ? ORANGE : GREEN;
         Embed embed = new Embed("Abuse standing", description, color, fields, new Footer("abuse-guard"));
         boolean blocked = s != null && s.blocked();
-        List<Button> buttons = List.of(
-                new Button(BUTTON, SECONDARY, "Reset", ModeratorRequests.button(ModeratorSubcommand.RESET, userId)),
-                blocked
-                        ? new Button(BUTTON, SUCCESS, "Unban", ModeratorRequests.button(ModeratorSubcommand.UNBAN, userId))
-                        : new Button(BUTTON, DANGER, "Ban", ModeratorRequests.button(ModeratorSubcommand.BAN, userId)));
+        List<Button> buttons = List.of(button(SECONDARY, "Reset", ModeratorSubcommand.RESET, userId), blocked
+                ? button(SUCCESS, "Unban", ModeratorSubcommand.UNBAN, userId)
+                : button(DANGER, "Ban", ModeratorSubcommand.BAN, userId));
         return new Data(null, null, List.of(embed), List.of(new Row(ACTION_ROW, buttons)), NOBODY);
+    }
+
+    private static Button button(int style, String label, ModeratorSubcommand verb, String userId) {
+        return new Button(BUTTON, style, label, ModeratorRequests.button(verb, userId));
     }
 
     static Data history(String userId, String name, UserHistory history) {

@@ -90,7 +90,8 @@ class ModeratorCommandDefinitionTest {
             byte[] body = moderator.command("abuse", subcommand.path("name").stringValue(), "Zoë",
                     options.toArray(String[]::new));
 
-            ModeratorRequests.Ask ask = ModeratorRequests.ask(JSON.readTree(body), new InteractionParser(JSON).parse(body));
+            ModeratorRequests.Ask ask = ModeratorRequests.ask(JSON.readTree(body),
+                    new InteractionParser(JSON).parse(body));
 
             assertThat(ask.subcommand().wireName()).isEqualTo(subcommand.path("name").stringValue());
             assertThat(ask.targetId()).isEqualTo(options.contains("user") ? TARGET : null);

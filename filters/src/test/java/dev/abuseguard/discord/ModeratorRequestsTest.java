@@ -79,7 +79,8 @@ class ModeratorRequestsTest {
     void aButtonNamesItsVerbAndTarget() {
         assertThat(ask(MODERATOR.click("abuse-guard:unban:" + TARGET)))
                 .isEqualTo(new ModeratorRequests.Ask(ModeratorSubcommand.UNBAN, TARGET, null, null, null, true));
-        assertThat(ModeratorRequests.button(ModeratorSubcommand.RESET, TARGET)).isEqualTo("abuse-guard:reset:" + TARGET);
+        assertThat(ModeratorRequests.button(ModeratorSubcommand.RESET, TARGET))
+                .isEqualTo("abuse-guard:reset:" + TARGET);
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class ModeratorInteractions {
         values.forEach((name, value) -> encoded.add("{\"name\":\"" + name + "\",\"type\":"
                 + (name.equals("user") ? 6 : 3) + ",\"value\":\"" + value + "\"}"));
         String target = values.get("user");
-        String resolved = target == null ? "" : ",\"resolved\":{\"users\":{\"" + target + "\":" + user(target, targetName)
+        String resolved = target == null ? "" : ",\"resolved\":{\"users\":{\"" + target + "\":"
+                + user(target, targetName)
                 + "},\"members\":{\"" + target + "\":{\"roles\":[],\"nick\":null,\"permissions\":\"" + MEMBER + "\"}}}";
         return subcommandData(command, "{\"name\":\"" + subcommand + "\",\"type\":1,\"options\":["
                 + String.join(",", encoded) + "]}", resolved);

@@ -89,7 +89,8 @@ class ModeratorCommandsEndToEndTest extends ModeratorEndToEnd {
 
         JsonNode history = answer(MODERATOR.command("abuse", "history", "Zoë", "user", target));
         assertThat(history.path("data").path("flags").intValue()).isEqualTo(64);
-        assertThat(history.path("data").path("embeds").path(0).path("title").stringValue()).isEqualTo("Last violations");
+        assertThat(history.path("data").path("embeds").path(0).path("title").stringValue())
+                .isEqualTo("Last violations");
         assertThat(history.path("data").path("embeds").path(0).path("description").stringValue())
                 .isEqualTo("User `" + target + "` (Zoë)\nNone kept");
 
@@ -106,7 +107,8 @@ class ModeratorCommandsEndToEndTest extends ModeratorEndToEnd {
         assertThat(exempt.path("data").path("embeds").path(0).path("description").stringValue())
                 .endsWith("**Exempt from every limit for 30m.**");
         assertThat(events(1).get(0)).containsEntry("type", "OVERRIDE")
-                .containsEntry("by", "discord:" + MODERATOR_ID).containsEntry("detail", "exempt for PT30M; guild " + GUILD);
+                .containsEntry("by", "discord:" + MODERATOR_ID)
+                .containsEntry("detail", "exempt for PT30M; guild " + GUILD);
 
         for (int i = 0; i < 3; i++) { // pack_create allows 1 an hour; the exempt user passes each time
             assertForwarded(open(target));

@@ -115,8 +115,9 @@ abstract class ModeratorEndToEnd {
 
     static List<String> buttons(JsonNode answer) {
         List<String> ids = new ArrayList<>();
-        answer.path("data").path("components").path(0).path("components")
-                .forEach(button -> ids.add(button.path("label").stringValue() + " " + button.path("custom_id").stringValue()));
+        for (JsonNode button : answer.path("data").path("components").path(0).path("components")) {
+            ids.add(button.path("label").stringValue() + " " + button.path("custom_id").stringValue());
+        }
         return ids;
     }
 
