@@ -72,6 +72,8 @@ abstract class ModeratorEndToEnd {
 
     @AfterAll
     static void stop() {
+        System.out.println("moderator answers: " + answerMillis.size() + ", the slowest in "
+                + answerMillis.stream().mapToLong(Long::longValue).max().orElse(0) + " ms");
         gateway.close();
         bot.stop();
     }
