@@ -55,13 +55,14 @@ public final class UserActions {
     }
 
     /** Clears score, violations, block and every rate-limit state of the user. */
-    public Mono<Void> reset(String id, String actor) {
+    public Mono<Void> reset(String id, Actor actor) {
         String userId = userId(id);
-        return registry.reset(userId).then(events.admin(EventType.RESET, userId, 0, actor, "", 0));
+        return registry.reset(userId)
+                .then(events.admin(EventType.RESET, userId, 0, actor.by(), actor.detail(""), 0));
     }
 
     /** @param durationText {@code null} or blank: until unbanned */
-    public Mono<Void> ban(String id, String durationText, String reason, String actor) {
+    public Mono<Void> ban(String id, String durationText, String reason, Actor actor) {
         String userId = userId(id);
         Duration duration = AdminInput.duration(durationText, "duration", true);
         String why = reason == null ? "" : reason;
@@ -69,16 +70,17 @@ public final class UserActions {
                 + (why.isEmpty() ? "" : "; reason: " + why);
         long until = duration == null ? AbuseRecord.BANNED : clock.millis() + duration.toMillis();
         return registry.ban(userId, duration)
-                .flatMap(score -> events.admin(EventType.BAN, userId, score, actor, detail, until));
+                .flatMap(score -> events.admin(EventType.BAN, userId, score, actor.by(), actor.detail(detail),
+                        until));
     }
 
     /** Lifts a block or ban; {@link AdminTargetNotFound} when the gateway knows nothing of the user. */
-    public Mono<Void> unban(String id, String actor) {
+    public Mono<Void> unban(String id, Actor actor) {
         String userId = userId(id);
         return registry.unban(userId)
                 .switchIfEmpty(Mono.error(() -> new AdminTargetNotFound("The gateway has no record of user " + userId
                         + ".")))
-                .flatMap(score -> events.admin(EventType.UNBLOCK, userId, score, actor, "", 0));
+                .flatMap(score -> events.admin(EventType.UNBLOCK, userId, score, actor.by(), actor.detail(""), 0));
     }
 
     /**
@@ -87,7 +89,7 @@ public final class UserActions {
      *
      * @param durationText {@code null} or blank: until lifted
      */
-    public Mono<Void> exempt(String id, String reason, String durationText, String actor) {
+    public Mono<Void> exempt(String id, String reason, String durationText, Actor actor) {
         String userId = userId(id);
         Duration duration = AdminInput.duration(durationText, "duration", true);
         String why = reason == null ? "" : reason;
@@ -97,14 +99,14 @@ public final class UserActions {
                         + (why.isEmpty() ? "" : "; reason: " + why)));
     }
 
-    public Mono<Void> liftExempt(String id, String actor) {
+    public Mono<Void> liftExempt(String id, Actor actor) {
         String userId = userId(id);
         return removed(overrides.liftExempt(userId), userId, actor, "exempt lifted",
                 "User " + userId + " is not exempt.");
     }
 
     /** The user's own limit of {@code action}, within what the action's strategy allows. */
-    public Mono<Void> limit(String id, String action, Long limit, String windowText, String actor) {
+    public Mono<Void> limit(String id, String action, Long limit, String windowText, Actor actor) {
         String userId = userId(id);
         ActionPolicy policy = known(action);
         if (limit == null || limit < 1) {
@@ -125,7 +127,7 @@ public final class UserActions {
                 .then(override(userId, actor, "limit of " + action + " " + quota.limit() + " per " + window));
     }
 
-    public Mono<Void> clearLimit(String id, String action, String actor) {
+    public Mono<Void> clearLimit(String id, String action, Actor actor) {
         String userId = userId(id);
         known(action);
         return removed(overrides.clearLimit(userId, action), userId, actor,
@@ -133,7 +135,7 @@ public final class UserActions {
                 "User " + userId + " has no own limit of " + action + ".");
     }
 
-    public Mono<Void> tier(String id, String tier, String actor) {
+    public Mono<Void> tier(String id, String tier, Actor actor) {
         String userId = userId(id);
         if (tier == null || !tiers.exists(tier)) {
             throw new InvalidAdminInput("tier", "tier must name a tier of abuse-guard.tiers.");
@@ -141,18 +143,18 @@ public final class UserActions {
         return overrides.tier(userId, tier).then(override(userId, actor, "tier " + tier));
     }
 
-    public Mono<Void> clearTier(String id, String actor) {
+    public Mono<Void> clearTier(String id, Actor actor) {
         String userId = userId(id);
         return removed(overrides.clearTier(userId), userId, actor, "tier removed", "User " + userId
                 + " has no tier.");
     }
 
-    private Mono<Void> override(String userId, String actor, String detail) {
-        return events.admin(EventType.OVERRIDE, userId, 0, actor, detail, 0);
+    private Mono<Void> override(String userId, Actor actor, String detail) {
+        return events.admin(EventType.OVERRIDE, userId, 0, actor.by(), actor.detail(detail), 0);
     }
 
     /** Audited when there was something to remove, else {@link AdminTargetNotFound}. */
-    private Mono<Void> removed(Mono<Boolean> removal, String userId, String actor, String detail, String nothing) {
+    private Mono<Void> removed(Mono<Boolean> removal, String userId, Actor actor, String detail, String nothing) {
         return removal.flatMap(was -> was ? override(userId, actor, detail)
                 : Mono.error(new AdminTargetNotFound(nothing)));
     }

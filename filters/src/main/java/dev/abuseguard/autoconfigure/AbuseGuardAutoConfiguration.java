@@ -174,13 +174,14 @@ public class AbuseGuardAutoConfiguration {
     @Bean
     DiscordInteractionsGatewayFilterFactory discordInteractionsGatewayFilterFactory(
             LivePolicies policies, DecisionStore store, ObjectProvider<JsonMapper> json, Clock clock,
-            Environment environment, ObjectProvider<LettuceConnection> redis) {
+            Environment environment, ObjectProvider<LettuceConnection> redis, UserActions userActions) {
         InteractionReplays local = new LocalInteractionReplays(clock);
         LettuceConnection connection = redis.getIfAvailable();
         InteractionReplays replays = connection == null ? local : new RedisInteractionReplays(connection, local,
                 policies.current().properties().store().redis().timeout());
         return new DiscordInteractionsGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new), clock,
-                () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE), replays);
+                () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE), replays,
+                userActions);
     }
 
     /**

@@ -39,10 +39,13 @@ final class DiscordInteractionsFilter implements GatewayFilter {
     private final ProblemResponses problems;
     private final Duration answerWithin;
     private final InteractionReplays replays;
+    private final ModeratorCommand moderators;
 
+    /** @param moderators the gateway's own command, or null when it is off */
     DiscordInteractionsFilter(InteractionSignature signature, BoundedBody body, InteractionParser parser,
                               InteractionActions actions, DecisionStore store, InteractionReplies replies,
-                              ProblemResponses problems, Duration answerWithin, InteractionReplays replays) {
+                              ProblemResponses problems, Duration answerWithin, InteractionReplays replays,
+                              ModeratorCommand moderators) {
         this.signature = signature;
         this.body = body;
         this.parser = parser;
@@ -52,6 +55,7 @@ final class DiscordInteractionsFilter implements GatewayFilter {
         this.problems = problems;
         this.answerWithin = answerWithin;
         this.replays = replays;
+        this.moderators = moderators;
     }
 
     @Override
@@ -82,6 +86,9 @@ final class DiscordInteractionsFilter implements GatewayFilter {
 
     private Mono<Void> decided(ServerWebExchange exchange, GatewayFilterChain chain, byte[] bytes,
                                Interaction interaction, long deadlineNanos) {
+        if (moderators != null && moderators.handles(interaction)) {
+            return moderated(exchange, bytes, interaction, deadlineNanos);
+        }
         Action action = actions.of(interaction);
         return store.decide(interaction.userId(), action)
                 .onErrorResume(failure -> undecided(action, failure))
@@ -136,6 +143,40 @@ final class DiscordInteractionsFilter implements GatewayFilter {
                     : Mono.empty();
             return giveBack.then(replies.unavailable(exchange, decided.interaction()));
         });
+    }
+
+    /**
+     * The moderators' command or one of its buttons: never forwarded. Counted against its own action first, so
+     * anyone who sends it, moderator or not, is limited and scored like any other command; a blocked moderator is
+     * refused like anyone blocked (another moderator, or the admin API, lifts the block). The answer waits for the
+     * change and its audit event, within what is left of the time Discord waits.
+     */
+    private Mono<Void> moderated(ServerWebExchange exchange, byte[] bytes, Interaction interaction,
+                                 long deadlineNanos) {
+        if (interaction.isAutocomplete()) {
+            return replies.noChoices(exchange); // the command has no autocomplete options: nothing to spend on
+        }
+        Action action = moderators.action();
+        return store.decide(interaction.userId(), action)
+                .onErrorResume(failure -> undecided(action, failure))
+                .flatMap(decision -> switch (decision.outcome()) {
+                    case ALLOWED, EXEMPT -> (decision.delayMillis() > 0
+                            ? Mono.delay(Duration.ofMillis(decision.delayMillis())).then() : Mono.<Void>empty())
+                            .then(Mono.defer(() -> moderatorAnswer(bytes, interaction, action, deadlineNanos)))
+                            .flatMap(answer -> InteractionReplies.write(exchange, answer));
+                    case RATE_LIMITED, BLOCKED -> replies.denied(exchange, interaction, decision);
+                    case STORE_UNAVAILABLE -> replies.unavailable(exchange, interaction);
+                });
+    }
+
+    private Mono<byte[]> moderatorAnswer(byte[] bytes, Interaction interaction, Action action, long deadlineNanos) {
+        return moderators.answer(bytes, interaction)
+                .timeout(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())))
+                .onErrorResume(TimeoutException.class, late -> {
+                    log.warn("event=discord_moderator_late action={} (answered that it did not finish in time)",
+                            action.name());
+                    return Mono.just(moderators.tooSlow());
+                });
     }
 
     /** The chain decides locally when the shared store fails; this is for anything beyond that. */

@@ -1,5 +1,6 @@
 package dev.abuseguard.discord;
 
+import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.policy.DiscordProperties;
@@ -28,14 +29,23 @@ public class DiscordInteractionsGatewayFilterFactory
     private final InteractionParser parser;
     private final ProblemResponses problems;
     private final InteractionReplays replays;
+    private final UserActions userActions;
+
+    /** Without the moderators' command: every command reaches the bot. */
+    public DiscordInteractionsGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json,
+                                                   Clock clock, Supplier<String> publicKeyVariable,
+                                                   InteractionReplays replays) {
+        this(policies, store, json, clock, publicKeyVariable, replays, null);
+    }
 
     /**
      * @param clock             the time a signed timestamp must be near, and retry times are counted from
      * @param publicKeyVariable the value of {@value #PUBLIC_KEY_VARIABLE}, or null
+     * @param userActions       what the moderators' command does (the admin API's calls); null: no such command
      */
     public DiscordInteractionsGatewayFilterFactory(LivePolicies policies, DecisionStore store, JsonMapper json,
                                                    Clock clock, Supplier<String> publicKeyVariable,
-                                                   InteractionReplays replays) {
+                                                   InteractionReplays replays, UserActions userActions) {
         super(Config.class);
         this.policies = policies;
         this.store = store;
@@ -45,6 +55,7 @@ public class DiscordInteractionsGatewayFilterFactory
         this.parser = new InteractionParser(json);
         this.problems = new ProblemResponses(json);
         this.replays = replays;
+        this.userActions = userActions;
     }
 
     /** Builds a route's filter from the configuration in force; routes are built again after a refresh. */
@@ -73,7 +84,8 @@ public class DiscordInteractionsGatewayFilterFactory
         DiscordProperties discord = configuration.properties().discord();
         return new DiscordInteractionsFilter(signature(discord), new BoundedBody((int) discord.maxBody().toBytes()),
                 parser, InteractionActions.of(discord, configuration.actions()), store,
-                new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin(), replays);
+                new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin(), replays,
+                ModeratorCommand.of(discord, configuration.actions(), userActions, policies, json));
     }
 
     private InteractionSignature signature(DiscordProperties discord) {

@@ -49,7 +49,7 @@ final class InteractionActions {
         return new InteractionActions(Map.copyOf(byName), defaultAction, autocomplete);
     }
 
-    private static Action action(ActionPolicies policies, String setting, String name) {
+    static Action action(ActionPolicies policies, String setting, String name) {
         Action defined = policies.find(name).orElseThrow(() -> new IllegalArgumentException(setting + " names '"
                 + name + "', which is not defined under abuse-guard.actions (defined: " + policies.names() + ")"));
         ActionPolicy policy = defined.policy();

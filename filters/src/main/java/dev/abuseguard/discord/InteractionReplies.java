@@ -61,6 +61,11 @@ final class InteractionReplies {
         return write(exchange, ephemeral(text(decision)));
     }
 
+    /** An autocomplete the gateway answers itself: its own command asks for none. */
+    Mono<Void> noChoices(ServerWebExchange exchange) {
+        return write(exchange, NO_CHOICES);
+    }
+
     /** The backend could not be reached, or nothing could be decided: never a 5xx to Discord. */
     Mono<Void> unavailable(ServerWebExchange exchange, Interaction interaction) {
         return write(exchange, interaction.isAutocomplete() ? NO_CHOICES : ephemeral(messages.unavailable()));
@@ -88,7 +93,7 @@ final class InteractionReplies {
                 new MessageData(EPHEMERAL, content, new AllowedMentions(List.of()))));
     }
 
-    private static Mono<Void> write(ServerWebExchange exchange, byte[] body) {
+    static Mono<Void> write(ServerWebExchange exchange, byte[] body) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.OK);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);

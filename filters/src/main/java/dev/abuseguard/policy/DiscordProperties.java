@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -27,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  * @param answerWithin       how soon after an interaction arrives Discord gets an answer at the latest: a bot
  *                           that has not answered by then is cut off, the user reads the unavailable message and
  *                           the quota it spent is given back (Discord itself gives up after 3 s)
+ * @param moderators         the gateway's own slash command for a community's moderators (default /abuse)
  */
 public record DiscordProperties(
         @DefaultValue("") @NotNull @Pattern(regexp = "|[0-9a-fA-F]{64}",
@@ -37,7 +39,8 @@ public record DiscordProperties(
                 @NotNull @Pattern(regexp = AbuseGuardProperties.ACTION_NAME, message = ACTION_MESSAGE) String> commands,
         @DefaultValue("64KB") @NotNull DataSize maxBody,
         @DefaultValue @Valid @NotNull Messages messages,
-        @DefaultValue("2500ms") @NotNull Duration answerWithin) {
+        @DefaultValue("2500ms") @NotNull Duration answerWithin,
+        @DefaultValue @Valid @NotNull Moderators moderators) {
 
     private static final String ACTION_MESSAGE = "action names use lower-case letters, digits, '_' and '-'";
     private static final long SMALLEST_BODY = DataSize.ofKilobytes(1).toBytes();
@@ -85,5 +88,45 @@ public record DiscordProperties(
             @NotBlank @Size(max = 1900) String blockedUntilLifted,
             @DefaultValue("The bot can't answer right now. Please try again in a moment.")
             @NotBlank @Size(max = 1900) String unavailable) {
+    }
+
+    /**
+     * The moderators' command, answered by the gateway on every interactions route and never forwarded to the
+     * bot. Who may use it is read from the signed interaction alone: the member's permissions in the channel
+     * ({@code member.permissions}) or roles ({@code member.roles}); in a DM nobody may.
+     *
+     * @param enabled     whether the gateway answers the command (off: it reaches the bot like any other)
+     * @param command     the command's name as registered with Discord (1 to 32 lower-case letters, digits, '_', '-')
+     * @param permissions the permission bits, as Discord writes them (a decimal string), any one of which lets a
+     *                    member use the command: default Moderate Members (1 << 40) or Administrator (1 << 3)
+     * @param roles       role ids whose members may use the command whatever their permissions
+     * @param action      the action every use of the command and of its buttons counts against; when it names no
+     *                    action under abuse-guard.actions and is left at discord_moderator, 20 per minute
+     *                    (token bucket)
+     */
+    public record Moderators(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("abuse") @NotNull @Pattern(regexp = "[a-z0-9_-]{1,32}",
+                    message = "must be 1 to 32 lower-case letters, digits, '_' or '-', as Discord names commands")
+            String command,
+            @DefaultValue("1099511627784") @NotNull @Pattern(regexp = "[0-9]{1,30}",
+                    message = "must be permission bits as Discord writes them: a decimal number") String permissions,
+            @DefaultValue @NotNull List<@NotNull @Pattern(regexp = "[0-9]{1,20}",
+                    message = "role ids are Discord ids (digits)") String> roles,
+            @DefaultValue(BUILT_IN_ACTION) @NotNull @Pattern(regexp = AbuseGuardProperties.ACTION_NAME,
+                    message = ACTION_MESSAGE) String action) {
+
+        /** The moderators' action when abuse-guard.actions does not define it. */
+        public static final String BUILT_IN_ACTION = "discord_moderator";
+
+        public Moderators {
+            roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        @AssertTrue(message = "permissions must name at least one permission bit when roles names no role, or no "
+                + "member could use the command")
+        public boolean isAnyoneAllowed() {
+            return permissions == null || !permissions.matches("0+") || (roles != null && !roles.isEmpty());
+        }
     }
 }

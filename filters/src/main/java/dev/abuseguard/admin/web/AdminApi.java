@@ -10,6 +10,6 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({AdminSecurity.class, AdminProblems.class, AdminController.class, OverridesController.class,
-        TrendsController.class, ShadowController.class, DashboardPage.class})
+        TrendsController.class, ShadowController.class, DashboardPage.class, DiscordCommandsController.class})
 public class AdminApi {
 }

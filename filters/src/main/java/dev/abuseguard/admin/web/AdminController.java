@@ -2,6 +2,7 @@ package dev.abuseguard.admin.web;
 
 import dev.abuseguard.abuse.UserHistory;
 import dev.abuseguard.abuse.UserStanding;
+import dev.abuseguard.admin.Actor;
 import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.audit.AuditEvent;
 import dev.abuseguard.audit.AuditTrail;
@@ -76,7 +77,7 @@ class AdminController {
     @PostMapping("/users/{id}/reset")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> reset(@PathVariable String id, Principal admin) {
-        return actions.reset(id, admin.getName());
+        return actions.reset(id, Actor.named(admin.getName()));
     }
 
     @PostMapping("/users/{id}/ban")
@@ -84,13 +85,14 @@ class AdminController {
     Mono<Void> ban(@PathVariable String id, @RequestBody(required = false) Mono<BanRequest> body, Principal admin) {
         actions.userId(id); // a bad id is named before the body is read
         return body.defaultIfEmpty(new BanRequest(null, null))
-                .flatMap(request -> actions.ban(id, request.duration(), request.reason(), admin.getName()));
+                .flatMap(request -> actions.ban(id, request.duration(), request.reason(),
+                        Actor.named(admin.getName())));
     }
 
     @DeleteMapping("/users/{id}/ban")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> unban(@PathVariable String id, Principal admin) {
-        return actions.unban(id, admin.getName());
+        return actions.unban(id, Actor.named(admin.getName()));
     }
 
     @GetMapping(value = "/events", produces = MediaType.APPLICATION_JSON_VALUE)

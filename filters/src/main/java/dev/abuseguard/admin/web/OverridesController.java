@@ -1,5 +1,6 @@
 package dev.abuseguard.admin.web;
 
+import dev.abuseguard.admin.Actor;
 import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.overrides.ExemptUser;
 import dev.abuseguard.overrides.OverridesProperties;
@@ -50,13 +51,14 @@ class OverridesController {
                       Principal admin) {
         actions.userId(id);
         return body.defaultIfEmpty(new ExemptRequest(null, null))
-                .flatMap(request -> actions.exempt(id, request.reason(), request.duration(), admin.getName()));
+                .flatMap(request -> actions.exempt(id, request.reason(), request.duration(),
+                        Actor.named(admin.getName())));
     }
 
     @DeleteMapping("/users/{id}/exempt")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> liftExempt(@PathVariable String id, Principal admin) {
-        return actions.liftExempt(id, admin.getName());
+        return actions.liftExempt(id, Actor.named(admin.getName()));
     }
 
     /** The configured exempt users first, then those exempted through the admin API. */
@@ -73,25 +75,25 @@ class OverridesController {
                      Principal admin) {
         actions.userId(id);
         return body.flatMap(request -> actions.limit(id, action, request.limit(), request.window(),
-                admin.getName()));
+                Actor.named(admin.getName())));
     }
 
     @DeleteMapping("/users/{id}/limits/{action}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> clearLimit(@PathVariable String id, @PathVariable String action, Principal admin) {
-        return actions.clearLimit(id, action, admin.getName());
+        return actions.clearLimit(id, action, Actor.named(admin.getName()));
     }
 
     @PutMapping("/users/{id}/tier")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> tier(@PathVariable String id, @RequestBody Mono<TierRequest> body, Principal admin) {
         actions.userId(id);
-        return body.flatMap(request -> actions.tier(id, request.tier(), admin.getName()));
+        return body.flatMap(request -> actions.tier(id, request.tier(), Actor.named(admin.getName())));
     }
 
     @DeleteMapping("/users/{id}/tier")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> clearTier(@PathVariable String id, Principal admin) {
-        return actions.clearTier(id, admin.getName());
+        return actions.clearTier(id, Actor.named(admin.getName()));
     }
 }
