@@ -39,7 +39,8 @@ class ModeratorMessagesTest {
                   "fields":[{"name":"Score","value":"120","inline":true},
                             {"name":"Standing","value":"Blocked, ends <t:1767225601:R>","inline":true},
                             {"name":"Violations","value":"12","inline":true},
-                            {"name":"Last violations","value":"`pack_create` <t:1767225000:R>, score 120\\n`pack_purchase` <t:1767224940:R>, score 110","inline":false}],
+                            {"name":"Last violations","value":"`pack_create` <t:1767225000:R>, score 120\\n\
+                `pack_purchase` <t:1767224940:R>, score 110","inline":false}],
                   "footer":{"text":"abuse-guard"}}],
                   "components":[{"type":1,"components":[
                     {"type":2,"style":2,"label":"Reset","custom_id":"abuse-guard:reset:200000000000000077"},
