@@ -11,12 +11,15 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.json.JsonCompareMode;
 
 /** An interactions route the configuration cannot serve stops the gateway at start-up, with a message naming why. */
 class DiscordStartupValidationTest {
 
     private static final int NO_REDIS = RedisServer.freePort();
-    private static final String KEY = DiscordSigner.generate(Clock.systemUTC()).publicKeyHex();
+    private static final DiscordSigner DISCORD = DiscordSigner.generate(Clock.systemUTC());
+    private static final String KEY = DISCORD.publicKeyHex();
 
     private static String routes(String pacedMaxDelay, String discord) {
         return """
@@ -45,9 +48,15 @@ class DiscordStartupValidationTest {
                         + "(abuse-guard.discord.commands.pace) at most 1500 ms");
     }
 
+    /** The gateway starts and serves the route: Discord's endpoint check (a signed PING) gets its PONG. */
     @Test
     void theSameLeakyBucketOnAnActionNoInteractionUsesIsNoConcern() {
-        GatewayApp.start(routes("2s", discord(KEY, "{ }")), NO_REDIS).close();
+        try (GatewayApp gateway = GatewayApp.start(routes("2s", discord(KEY, "{ }")), NO_REDIS)) {
+            gateway.client().post().uri("/interactions").contentType(MediaType.APPLICATION_JSON)
+                    .headers(DISCORD.headers(Interactions.PING)).bodyValue(Interactions.PING).exchange()
+                    .expectStatus().isOk()
+                    .expectBody().json("{\"type\":1}", JsonCompareMode.STRICT);
+        }
     }
 
     @Test

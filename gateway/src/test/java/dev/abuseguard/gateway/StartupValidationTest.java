@@ -1,7 +1,11 @@
 package dev.abuseguard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.abuseguard.policy.ActionPolicy;
+import dev.abuseguard.policy.LivePolicies;
+import dev.abuseguard.strategy.StrategyType;
 import dev.abuseguard.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +43,15 @@ class StartupValidationTest {
                 .hasStackTraceContaining("on field 'actions[pack_create].limit': rejected value [1001]")
                 .hasStackTraceContaining("sliding-window keeps every admission of its window: limit must be at most "
                         + "1000; for a larger limit use strategy sliding-window-counter");
-        GatewayApp.start(routes("pack_create: { limit: 100000, window: 1h, strategy: sliding-window-counter }",
-                "AbuseGuard=pack_create"), NO_REDIS).close();
+        // the counter has no such cap: the gateway starts and enforces the limit as written, not a clamped one
+        try (GatewayApp gateway = GatewayApp.start(routes(
+                "pack_create: { limit: 100000, window: 1h, strategy: sliding-window-counter }", "AbuseGuard=pack_create"),
+                NO_REDIS)) {
+            ActionPolicy policy = gateway.bean(LivePolicies.class).current().actions().find("pack_create")
+                    .orElseThrow().policy();
+            assertThat(policy.limit()).isEqualTo(100_000);
+            assertThat(policy.strategy()).isEqualTo(StrategyType.SLIDING_WINDOW_COUNTER);
+        }
     }
 
     @Test
