@@ -1,16 +1,14 @@
 package dev.abuseguard.gateway.abuse;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
+
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.redis.BlockInvalidations;
-import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpMethod;
 
 /**
@@ -20,33 +18,13 @@ import org.springframework.http.HttpMethod;
  */
 class BlockNewsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "block-news-token";
     private static final String PATTERN = "--abuse-guard.identity.pattern=^[+*A-Za-z0-9_.@:-]{1,128}$";
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        String routes = TestRoutes.to(backend.port());
-        first = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, PATTERN);
-        second = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, PATTERN);
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).with(PATTERN);
 
     private static void admin(GatewayApp app, String method, String path, int status) {
         app.client().method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
-                .header("Authorization", "Bearer " + TOKEN).exchange().expectStatus().isEqualTo(status);
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange().expectStatus().isEqualTo(status);
     }
 
     private static int status(GatewayApp app, String user) {
@@ -57,21 +35,21 @@ class BlockNewsEndToEndTest {
     @Test
     void unusualIdsAndUnreadableNewsLeaveTheNewsFlowing() {
         // the first instance keeps a copy of a banned user's block, and refuses them from it
-        admin(second, "POST", "/users/keeper/ban", 204);
-        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> status(first, "keeper") == 403);
+        admin(gateways.second(), "POST", "/users/keeper/ban", 204);
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> status(gateways.first(), "keeper") == 403);
 
         for (String id : new String[] {"+15551234567", "*"}) {
-            admin(second, "POST", "/users/" + id + "/ban", 204);
-            admin(second, "DELETE", "/users/" + id + "/ban", 204);
-            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> status(first, id) == 200);
+            admin(gateways.second(), "POST", "/users/" + id + "/ban", 204);
+            admin(gateways.second(), "DELETE", "/users/" + id + "/ban", 204);
+            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> status(gateways.first(), id) == 200);
         }
-        redis.run("PUBLISH", BlockInvalidations.CHANNEL, "b not-a-number 1 x");
-        redis.run("PUBLISH", BlockInvalidations.CHANNEL, "two words");
+        gateways.redis().run("PUBLISH", BlockInvalidations.CHANNEL, "b not-a-number 1 x");
+        gateways.redis().run("PUBLISH", BlockInvalidations.CHANNEL, "two words");
 
         // the first instance still hears the news: an unban on the other lifts its copy's block within a second
         // (the copy is read afresh from Redis only once a minute)
-        admin(second, "DELETE", "/users/keeper/ban", 204);
+        admin(gateways.second(), "DELETE", "/users/keeper/ban", 204);
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-                .until(() -> status(first, "keeper") == 200);
+                .until(() -> status(gateways.first(), "keeper") == 200);
     }
 }

@@ -7,20 +7,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -32,36 +27,20 @@ import reactor.core.publisher.Flux;
  */
 class BruteForceLockoutEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer loginBackend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        loginBackend = Backends.started();
-        gateway = GatewayApp.start(TestRoutes.to(loginBackend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s");
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        loginBackend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes().stubbedBackend();
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        loginBackend.resetAll();
-        loginBackend.stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
-        loginBackend.stubFor(post(urlEqualTo("/auth/login")).withRequestBody(equalTo("password=wrong"))
+        gateway.redis().flushAll();
+        gateway.backend().resetAll();
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).withRequestBody(equalTo("password=wrong"))
                 .willReturn(aResponse().withStatus(401).withBody("wrong password")));
     }
 
     private WebTestClient.ResponseSpec login(String user, String password) {
-        return client.post().uri("/auth/login").header("X-User-Id", user).bodyValue("password=" + password).exchange();
+        return gateway.client().post().uri("/auth/login").header("X-User-Id", user).bodyValue("password=" + password).exchange();
     }
 
     @Test
@@ -73,12 +52,12 @@ class BruteForceLockoutEndToEndTest {
         login("guesser", "wrong").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-Abuse-Score", "10");
         login("guesser", "right").expectStatus().isEqualTo(429); // locked out until the window passes
 
-        loginBackend.verify(5, postRequestedFor(urlEqualTo("/auth/login")).withHeader("X-User-Id", equalTo("guesser")));
+        gateway.backend().verify(5, postRequestedFor(urlEqualTo("/auth/login")).withHeader("X-User-Id", equalTo("guesser")));
     }
 
     @Test
     void twentyWrongPasswordsSentAtOnceReachTheBackendOnlyUpToTheLimitAndTheRestAreViolations() {
-        loginBackend.stubFor(post(urlEqualTo("/auth/login")).withRequestBody(equalTo("password=wrong"))
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).withRequestBody(equalTo("password=wrong"))
                 .willReturn(aResponse().withStatus(401).withFixedDelay(500).withBody("wrong password")));
         WebClient web = gateway.webClient();
 
@@ -92,7 +71,7 @@ class BruteForceLockoutEndToEndTest {
                 .collect(Collectors.groupingBy(r -> r.statusCode().value(), Collectors.counting()));
         assertThat(byStatus.get(401)).as("attempts that reached the login backend, of %s", byStatus).isEqualTo(5);
         assertThat(byStatus.getOrDefault(429, 0L) + byStatus.getOrDefault(403, 0L)).isEqualTo(15);
-        loginBackend.verify(5, postRequestedFor(urlEqualTo("/auth/login")));
+        gateway.backend().verify(5, postRequestedFor(urlEqualTo("/auth/login")));
         long highestScore = answers.stream().map(r -> r.headers().asHttpHeaders().getFirst("X-Abuse-Score"))
                 .filter(Objects::nonNull).mapToLong(Long::parseLong).max().orElse(0);
         assertThat(highestScore).as("the refused attempts were scored as violations").isGreaterThanOrEqualTo(100);
@@ -107,6 +86,6 @@ class BruteForceLockoutEndToEndTest {
         login("regular", "wrong").expectStatus().isUnauthorized();
         login("regular", "right").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Remaining", "3");
 
-        loginBackend.verify(22, postRequestedFor(urlEqualTo("/auth/login")));
+        gateway.backend().verify(22, postRequestedFor(urlEqualTo("/auth/login")));
     }
 }

@@ -1,17 +1,13 @@
 package dev.abuseguard.gateway.abuse;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -21,28 +17,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class GrowingBansEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "growing-token";
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        redis.flushAll();
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=5s", "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.abuse.block-duration=2s", "--abuse-guard.abuse.block-duration-factor=2",
-                "--abuse-guard.abuse.max-block-duration=5s");
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes().storeTimeout("5s").with(
+            "--abuse-guard.abuse.block-duration=2s", "--abuse-guard.abuse.block-duration-factor=2",
+            "--abuse-guard.abuse.max-block-duration=5s");
 
     @Test
     void eachNewBlockLastsTwiceAsLongAsTheOneBeforeAtMostFiveSecondsWhateverTheAction() {
@@ -107,10 +85,10 @@ class GrowingBansEndToEndTest {
     }
 
     private static WebTestClient.ResponseSpec get(String path, String user) {
-        return client.get().uri(path).header("X-User-Id", user).exchange();
+        return gateway.client().get().uri(path).header("X-User-Id", user).exchange();
     }
 
     private static WebTestClient admin() {
-        return client.mutate().defaultHeader("Authorization", "Bearer " + TOKEN).build();
+        return gateway.client().mutate().defaultHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
     }
 }

@@ -9,16 +9,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.ShippedRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -29,31 +24,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class LoginLockoutEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        gateway = GatewayApp.start(ShippedRoutes.yaml(), redis.port(),
-                ShippedRoutes.backendsAt(backend.port(), "--abuse-guard.store.redis.timeout=2s"));
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onShippedRoutes().stubbedBackend();
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        backend.resetAll();
-        backend.stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
-        backend.stubFor(post(urlEqualTo("/auth/login")).withRequestBody(matchingJsonPath("$.password",
+        gateway.redis().flushAll();
+        gateway.backend().resetAll();
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).withRequestBody(matchingJsonPath("$.password",
                 equalTo("wrong")))
                 .willReturn(aResponse().withStatus(401).withBody("wrong password")));
     }
@@ -63,7 +42,7 @@ class LoginLockoutEndToEndTest {
     }
 
     private static WebTestClient.ResponseSpec login(String userIdHeader, String body) {
-        return client.post().uri("/auth/login").headers(h -> {
+        return gateway.client().post().uri("/auth/login").headers(h -> {
             if (userIdHeader != null) {
                 h.set("X-User-Id", userIdHeader);
             }
@@ -90,7 +69,7 @@ class LoginLockoutEndToEndTest {
         // the account's owner is locked out too (case aside, the same account): that is what a lockout is; the 45
         // refused guesses scored the account up to a block
         login(null, body(account.toUpperCase(Locale.ROOT), "right")).expectStatus().isForbidden();
-        backend.verify(5, postRequestedFor(urlEqualTo("/auth/login")));
+        gateway.backend().verify(5, postRequestedFor(urlEqualTo("/auth/login")));
     }
 
     @Test
@@ -103,7 +82,7 @@ class LoginLockoutEndToEndTest {
         }
         assertThat(reachedTheBackend).as("failed logins per client address in 15 minutes").isEqualTo(30);
         // a refusal by the address spends nothing of the account's own quota (it was given back)
-        assertThat(redis.keys("*account-39*")).allSatisfy(key -> assertThat(key).doesNotContain(":s:"));
+        assertThat(gateway.redis().keys("*account-39*")).allSatisfy(key -> assertThat(key).doesNotContain(":s:"));
     }
 
     @Test
@@ -112,8 +91,8 @@ class LoginLockoutEndToEndTest {
         for (int i = 0; i < 10; i++) {
             login(null, sent).expectStatus().isOk().expectBody(String.class).isEqualTo("welcome");
         }
-        backend.verify(10, postRequestedFor(urlEqualTo("/auth/login")).withRequestBody(equalToJson(sent)));
-        backend.verify(10, postRequestedFor(urlEqualTo("/auth/login"))
+        gateway.backend().verify(10, postRequestedFor(urlEqualTo("/auth/login")).withRequestBody(equalToJson(sent)));
+        gateway.backend().verify(10, postRequestedFor(urlEqualTo("/auth/login"))
                 .withRequestBody(equalTo(sent)));
     }
 
@@ -125,7 +104,7 @@ class LoginLockoutEndToEndTest {
                     .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:bad-request");
         }
-        backend.verify(0, postRequestedFor(urlEqualTo("/auth/login")));
-        assertThat(redis.keys("ag:*")).isEmpty();
+        gateway.backend().verify(0, postRequestedFor(urlEqualTo("/auth/login")));
+        assertThat(gateway.redis().keys("ag:*")).isEmpty();
     }
 }

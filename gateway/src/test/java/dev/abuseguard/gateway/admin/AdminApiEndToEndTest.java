@@ -1,22 +1,18 @@
 package dev.abuseguard.gateway.admin;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -27,27 +23,10 @@ import reactor.core.publisher.Flux;
 /** The admin API on real Redis: see the abusers, act on one, read and follow the audit trail; all behind the token. */
 class AdminApiEndToEndTest {
 
-    private static final String TOKEN = "s3cret-admin-token";
     private static final int MAX_TRACKED = 20;
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=ops-alice",
-                "--abuse-guard.abuse.max-tracked-users=" + MAX_TRACKED);
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes()
+            .with("--abuse-guard.admin.label=ops-alice", "--abuse-guard.abuse.max-tracked-users=" + MAX_TRACKED);
 
     /**
      * Each test has users of its own: Redis is emptied between tests, but the gateway's near cache of
@@ -55,22 +34,22 @@ class AdminApiEndToEndTest {
      */
     @BeforeEach
     void reset() {
-        redis.flushAll();
+        gateway.redis().flushAll();
     }
 
     private WebTestClient.RequestHeadersSpec<?> admin(String method, String path) {
-        return client.method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
-                .header("Authorization", "Bearer " + TOKEN);
+        return gateway.client().method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
+                .header("Authorization", "Bearer " + ADMIN_TOKEN);
     }
 
     private void blockByViolations(String user) {
-        Abusers.violateUntilBlocked(client, user);
-        client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
+        Abusers.violateUntilBlocked(gateway.client(), user);
+        gateway.client().get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
     }
 
     private WebTestClient.ResponseSpec adminJson(String method, String path, String json) {
-        return client.method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
-                .header("Authorization", "Bearer " + TOKEN).contentType(MediaType.APPLICATION_JSON).bodyValue(json)
+        return gateway.client().method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(MediaType.APPLICATION_JSON).bodyValue(json)
                 .exchange();
     }
 
@@ -82,23 +61,23 @@ class AdminApiEndToEndTest {
 
     @Test
     void everyAdminCallNeedsTheBearerToken() {
-        client.get().uri("/admin/api/stats").exchange().expectStatus().isUnauthorized()
+        gateway.client().get().uri("/admin/api/stats").exchange().expectStatus().isUnauthorized()
                 .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        client.get().uri("/admin/api/stats").header("Authorization", "Bearer " + TOKEN + "x").exchange()
+        gateway.client().get().uri("/admin/api/stats").header("Authorization", "Bearer " + ADMIN_TOKEN + "x").exchange()
                 .expectStatus().isUnauthorized();
-        client.post().uri("/admin/api/users/u/reset").exchange().expectStatus().isUnauthorized();
-        client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
-        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        gateway.client().post().uri("/admin/api/users/u/reset").exchange().expectStatus().isUnauthorized();
+        gateway.client().get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+        gateway.client().get().uri("/actuator/health").exchange().expectStatus().isOk();
         admin("GET", "/stats").exchange().expectStatus().isOk();
     }
 
     @Test
     void aRefusedCallStoresNothingAndSetsNoCookie() {
         for (int i = 0; i < 20; i++) {
-            client.get().uri("/admin/api/stats").header("Accept", "text/html").exchange()
+            gateway.client().get().uri("/admin/api/stats").header("Accept", "text/html").exchange()
                     .expectStatus().isUnauthorized().expectHeader().doesNotExist("Set-Cookie");
-            client.get().uri("/admin/api/users").header("Authorization", "Bearer wrong").exchange()
+            gateway.client().get().uri("/admin/api/users").header("Authorization", "Bearer wrong").exchange()
                     .expectStatus().isUnauthorized().expectHeader().doesNotExist("Set-Cookie");
         }
         admin("GET", "/stats").exchange().expectStatus().isOk().expectHeader().doesNotExist("Set-Cookie");
@@ -107,8 +86,8 @@ class AdminApiEndToEndTest {
     @Test
     void theStatsAndTheUserListShowABlockedUserWithTheirHistory() {
         blockByViolations("mallory");
-        client.get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isOk();
-        client.get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isEqualTo(429);
+        gateway.client().get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/tiny").header("X-User-Id", "meh").exchange().expectStatus().isEqualTo(429);
 
         admin("GET", "/stats").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.usersTracked").isEqualTo(2)
@@ -140,8 +119,8 @@ class AdminApiEndToEndTest {
     @Test
     void theUserListAnswersEveryTimeItIsAsked() {
         for (int i = 0; i < MAX_TRACKED; i++) {
-            client.get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isOk();
-            client.get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isEqualTo(429);
+            gateway.client().get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isOk();
+            gateway.client().get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isEqualTo(429);
         }
         for (int i = 0; i < 10; i++) {
             admin("GET", "/users?limit=" + MAX_TRACKED).exchange().expectStatus().isOk().expectBody()
@@ -166,7 +145,7 @@ class AdminApiEndToEndTest {
         adminJson("PUT", "/users/overflow/limits/pack_purchase", "{\"limit\":1001,\"window\":\"1h\"}")
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("limit");
         admin("GET", "/users/overflow").exchange().expectStatus().isNotFound();
-        assertThat(redis.keys("*overflow*")).isEmpty();
+        assertThat(gateway.redis().keys("*overflow*")).isEmpty();
 
         adminJson("POST", "/users/overflow/ban", "{\"duration\":\"3650d\"}").expectStatus().isNoContent();
         admin("GET", "/users/overflow").exchange().expectStatus().isOk().expectBody()
@@ -188,7 +167,7 @@ class AdminApiEndToEndTest {
 
         admin("POST", "/users/mallory-reset/reset").exchange().expectStatus().isNoContent();
 
-        client.get().uri("/tiny").header("X-User-Id", "mallory-reset").exchange().expectStatus().isOk()
+        gateway.client().get().uri("/tiny").header("X-User-Id", "mallory-reset").exchange().expectStatus().isOk()
                 .expectHeader().valueEquals("X-Abuse-Score", "0");
         admin("GET", "/users/mallory-reset").exchange().expectStatus().isNotFound();
         admin("GET", "/stats").exchange().expectBody().jsonPath("$.blocked").isEqualTo(0);
@@ -204,25 +183,25 @@ class AdminApiEndToEndTest {
         for (int i = 0; i < 50; i++) {
             String user = "flip-" + i;
             admin("POST", "/users/" + user + "/ban").exchange().expectStatus().isNoContent();
-            client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
+            gateway.client().get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isForbidden();
             admin("DELETE", "/users/" + user + "/ban").exchange().expectStatus().isNoContent();
-            client.get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isOk();
+            gateway.client().get().uri("/packs/open").header("X-User-Id", user).exchange().expectStatus().isOk();
         }
     }
 
     @Test
     void aBanBlocksEveryActionUntilUnbannedAndATimedBanSaysWhenItEnds() {
         admin("POST", "/users/spammer-ban/ban").exchange().expectStatus().isNoContent();
-        client.get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
                 .expectHeader().doesNotExist("Retry-After");
 
         admin("DELETE", "/users/spammer-ban/ban").exchange().expectStatus().isNoContent();
-        client.get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isOk();
 
         ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer-ban/ban"))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"1h\",\"reason\":\"spam\"}")
                 .exchange().expectStatus().isNoContent();
-        client.get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
                 .expectHeader().valueMatches("Retry-After", "3[56][0-9]{2}");
         ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer-ban/ban"))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"soon\"}")
@@ -240,7 +219,7 @@ class AdminApiEndToEndTest {
 
         long retention = Duration.ofDays(30).toMillis();
         for (String user : List.of("banned-for-good", "blocked-for-good")) {
-            long ttl = Long.parseLong(redis.run("PTTL", "ag:{u:" + user + "}:abuse").get(0));
+            long ttl = Long.parseLong(gateway.redis().run("PTTL", "ag:{u:" + user + "}:abuse").get(0));
             assertThat(ttl).as("time to live of %s's record", user).isGreaterThan(retention)
                     .isGreaterThan(Duration.ofDays(364).toMillis());
         }
@@ -262,13 +241,13 @@ class AdminApiEndToEndTest {
         blockByViolations("kept-blocked");
         for (int i = 0; i < 3 * MAX_TRACKED; i++) {
             String id = "flood-" + i;
-            client.get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isOk();
-            client.get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isEqualTo(429);
+            gateway.client().get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isOk();
+            gateway.client().get().uri("/tiny").header("X-User-Id", id).exchange().expectStatus().isEqualTo(429);
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(redis.run("ZCARD", "ag:{idx}:scores").get(0)).isEqualTo(Integer.toString(MAX_TRACKED)));
-        assertThat(Long.parseLong(redis.run("ZCARD", "ag:{idx}:expiry").get(0))).isLessThanOrEqualTo(MAX_TRACKED);
+                assertThat(gateway.redis().run("ZCARD", "ag:{idx}:scores").get(0)).isEqualTo(Integer.toString(MAX_TRACKED)));
+        assertThat(Long.parseLong(gateway.redis().run("ZCARD", "ag:{idx}:expiry").get(0))).isLessThanOrEqualTo(MAX_TRACKED);
         admin("GET", "/stats").exchange().expectBody().jsonPath("$.usersTracked").isEqualTo(MAX_TRACKED)
                 .jsonPath("$.blocked").isEqualTo(1);
         admin("GET", "/users?minScore=1&limit=1").exchange().expectBody()
@@ -278,7 +257,7 @@ class AdminApiEndToEndTest {
     @Test
     void theAuditTrailListsViolationsAndBlocksNewestFirstAndStreamsThemLive() {
         Flux<ServerSentEvent<Map<String, Object>>> live = gateway.webClient().get().uri("/admin/api/events")
-                .header("Authorization", "Bearer " + TOKEN).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() { });
         var received = live.takeUntil(event -> "block".equals(event.event())).collectList().toFuture();
         Awaitility.await().pollDelay(Duration.ofMillis(1200)).until(() -> true); // the stream polls every second
@@ -317,7 +296,7 @@ class AdminApiEndToEndTest {
     void proxiedRequestsAreNotTimedButTheGatewaysOwnEndpointsAre() {
         double timedBefore = sum(prometheus(), "http_server_requests_seconds_count");
         for (int i = 0; i < 3; i++) {
-            client.get().uri("/packs/open").header("X-User-Id", "timed-" + i).exchange().expectStatus().isOk();
+            gateway.client().get().uri("/packs/open").header("X-User-Id", "timed-" + i).exchange().expectStatus().isOk();
         }
         admin("GET", "/stats").exchange().expectStatus().isOk();
 
@@ -339,7 +318,7 @@ class AdminApiEndToEndTest {
     }
 
     private String prometheus() {
-        return client.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN)
+        return gateway.client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     }
 

@@ -1,23 +1,18 @@
 package dev.abuseguard.gateway.admin;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * An admin's ban reason is written into the audit log line. A reason holding a line break and a quote must
@@ -27,24 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class LogInjectionEndToEndTest {
 
-    private static final String TOKEN = "log-injection-token";
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.admin.token=" + TOKEN);
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes();
 
     @Test
     void aBanReasonWithALineBreakAndQuotesCannotForgeALogLine(CapturedOutput output) {
@@ -52,7 +31,7 @@ class LogInjectionEndToEndTest {
                 + "event=unblock user=victim action= score=0 by=admin detail=\"\"";
         String reason = "spam\" by=root\r\n" + forged + "\u2028tail";
 
-        client.post().uri("/admin/api/users/mallory/ban").header("Authorization", "Bearer " + TOKEN)
+        gateway.client().post().uri("/admin/api/users/mallory/ban").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(java.util.Map.of("reason", reason)).exchange().expectStatus().isNoContent();
 

@@ -1,10 +1,12 @@
 package dev.abuseguard.gateway.config;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class LiveRefreshEndToEndTest {
 
     private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "refresh-token-for-tests";
     private WireMockServer backend;
     private GatewayApp gateway;
     private WebTestClient client;
@@ -50,8 +51,9 @@ class LiveRefreshEndToEndTest {
     void start() {
         redis.flushAll();
         backend = Backends.answeringOk();
+        // per test, not per class: each test rewrites the routes file the gateway watches
         gateway = GatewayApp.start(routes("{ limit: 5, window: 1h, strategy: token-bucket }", ""), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=" + TOKEN);
+                GatewayExtension.defaults());
         client = gateway.client();
     }
 
@@ -72,7 +74,7 @@ class LiveRefreshEndToEndTest {
      * never re-armed, so the request after it waits forever (reactor-netty issue 4361, fixed in 1.3.8).
      */
     private WebTestClient.ResponseSpec refresh() {
-        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + TOKEN)
+        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Connection", "close").exchange();
     }
 

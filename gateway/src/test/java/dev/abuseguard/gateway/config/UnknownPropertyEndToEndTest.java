@@ -1,11 +1,13 @@
 package dev.abuseguard.gateway.config;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +26,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class UnknownPropertyEndToEndTest {
 
     private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "unknown-keys-token";
     private static WireMockServer backend;
 
     @BeforeAll
@@ -50,8 +51,7 @@ class UnknownPropertyEndToEndTest {
     }
 
     private static GatewayApp start(String abuseGuard) {
-        return GatewayApp.start(routes(abuseGuard), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN);
+        return GatewayApp.start(routes(abuseGuard), redis.port(), GatewayExtension.defaults());
     }
 
     @Test
@@ -156,7 +156,7 @@ class UnknownPropertyEndToEndTest {
 
     /** On a connection of its own: see LiveRefreshEndToEndTest (reactor-netty issue 4361). */
     private static WebTestClient.ResponseSpec refresh(WebTestClient client) {
-        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + TOKEN)
+        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Connection", "close").exchange();
     }
 }

@@ -9,65 +9,43 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 /** Every row of the contract's outcome table and every 400 case, through the running gateway on real Redis. */
 class ContractEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s");
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes().stubbedBackend();
 
     @BeforeEach
     void reset() {
         gateway.flushTrends(); // the earlier tests' counts, which would otherwise reach Redis during this one
-        redis.flushAll();
-        backend.resetAll();
-        backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+        gateway.redis().flushAll();
+        gateway.backend().resetAll();
+        gateway.backend().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withHeader("X-Backend", "packs")
                 .withBody("{\"pack\":\"opened\"}")));
     }
 
     @Test
     void anAllowedRequestReachesTheBackendIntactAndCarriesTheRateLimitHeaders() {
-        client.post().uri("/packs/open?kind=gold").header("X-User-Id", "1234567890").header("X-Trace", "abc")
+        gateway.client().post().uri("/packs/open?kind=gold").header("X-User-Id", "1234567890").header("X-Trace", "abc")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"cards\":5}")
                 .exchange()
                 .expectStatus().isOk()
@@ -79,7 +57,7 @@ class ContractEndToEndTest {
                 .expectHeader().doesNotExist(HttpHeaders.RETRY_AFTER)
                 .expectBody().json("{\"pack\":\"opened\"}");
 
-        backend.verify(1, postRequestedFor(urlEqualTo("/packs/open?kind=gold"))
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/packs/open?kind=gold"))
                 .withHeader("X-User-Id", equalTo("1234567890"))
                 .withHeader("X-Trace", equalTo("abc"))
                 .withRequestBody(equalTo("{\"cards\":5}")));
@@ -87,7 +65,7 @@ class ContractEndToEndTest {
 
     @Test
     void theActionHeaderPicksOneOfTheRoutesActions() {
-        client.get().uri("/packs/1").header("X-User-Id", "u1").header("X-Action", "pack_purchase")
+        gateway.client().get().uri("/packs/1").header("X-User-Id", "u1").header("X-Action", "pack_purchase")
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().valueEquals("X-RateLimit-Limit", "10")
@@ -96,9 +74,9 @@ class ContractEndToEndTest {
 
     @Test
     void overTheLimitTheUserGets429WithRetryAfterAndAProblemAndTheBackendIsNotCalled() {
-        client.get().uri("/tiny").header("X-User-Id", "u2").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/tiny").header("X-User-Id", "u2").exchange().expectStatus().isOk();
 
-        client.get().uri("/tiny").header("X-User-Id", "u2").exchange()
+        gateway.client().get().uri("/tiny").header("X-User-Id", "u2").exchange()
                 .expectStatus().isEqualTo(429)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3600")
@@ -114,20 +92,20 @@ class ContractEndToEndTest {
                 .jsonPath("$.retryAfterSeconds").isEqualTo(3600)
                 .jsonPath("$.abuseScore").isEqualTo(10);
 
-        backend.verify(1, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(1, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void fiveViolationsScore10To100AndThenTheUserIsBlockedFromEveryAction() {
-        client.get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/tiny").header("X-User-Id", "mallory").exchange().expectStatus().isOk();
         for (String score : new String[] {"10", "25", "45", "70", "100"}) {
-            client.get().uri("/tiny").header("X-User-Id", "mallory").exchange()
+            gateway.client().get().uri("/tiny").header("X-User-Id", "mallory").exchange()
                     .expectStatus().isEqualTo(429)
                     .expectHeader().valueEquals("X-Abuse-Score", score);
         }
 
         for (String path : new String[] {"/tiny", "/packs/open", "/payments/pay"}) {
-            client.get().uri(path).header("X-User-Id", "mallory").exchange()
+            gateway.client().get().uri(path).header("X-User-Id", "mallory").exchange()
                     .expectStatus().isForbidden()
                     .expectHeader().valueEquals("X-Abuse-Blocked", "true")
                     .expectHeader().valueEquals("X-Abuse-Score", "100")
@@ -138,15 +116,15 @@ class ContractEndToEndTest {
                     .jsonPath("$.status").isEqualTo(403)
                     .jsonPath("$.abuseScore").isEqualTo(100);
         }
-        client.get().uri("/packs/open").header("X-User-Id", "someone-else").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "someone-else").exchange().expectStatus().isOk();
 
-        backend.verify(2, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(2, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void theLeakyBucketHoldsAnAdmittedRequestUntilItsTurnAndRefusesAFullQueue() {
         long firstSent = System.nanoTime();
-        client.get().uri("/shaped").header("X-User-Id", "slow").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/shaped").header("X-User-Id", "slow").exchange().expectStatus().isOk();
 
         // sent together: one gets the next turn (1 s away), the other would wait beyond max-delay
         WebClient web = gateway.webClient();
@@ -160,7 +138,7 @@ class ContractEndToEndTest {
         long doneAfter = statusAndMillis.stream().filter(r -> r[0] == 200).findFirst().orElseThrow()[1];
         assertThat(doneAfter).as("the admitted request is forwarded a whole interval (1 s) after the first")
                 .isGreaterThanOrEqualTo(990);
-        backend.verify(2, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(2, anyRequestedFor(anyUrl()));
     }
 
     /**
@@ -177,8 +155,8 @@ class ContractEndToEndTest {
 
             assertThat(response).startsWith("HTTP/1.1 400");
         }
-        assertThat(redis.keys("*")).isEmpty();
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("*")).isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     static Stream<Arguments> badRequests() {
@@ -217,7 +195,7 @@ class ContractEndToEndTest {
     void badIdentityOrActionGets400WithAProblemAndNothingIsStoredOrForwarded(String name, String path,
                                                                             Consumer<HttpHeaders> headers,
                                                                             String field) {
-        client.post().uri(path).headers(headers).bodyValue("x").exchange()
+        gateway.client().post().uri(path).headers(headers).bodyValue("x").exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().doesNotExist("X-RateLimit-Limit")
@@ -228,7 +206,7 @@ class ContractEndToEndTest {
                 .jsonPath("$.field").isEqualTo(field)
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(field));
 
-        assertThat(redis.keys("*")).isEmpty();
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("*")).isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 }

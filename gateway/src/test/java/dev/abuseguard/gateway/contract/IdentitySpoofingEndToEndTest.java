@@ -4,16 +4,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.RawHttp;
-import dev.abuseguard.gateway.testsupport.ShippedRoutes;
-import dev.abuseguard.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shipped {@code /auth/**} route limits clients without a user id by their address. An attacker who names
@@ -24,28 +19,15 @@ import org.junit.jupiter.api.Test;
 class IdentitySpoofingEndToEndTest {
 
     private static final String ATTACKER = "127.0.0.2";
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(ShippedRoutes.yaml(), redis.port(),
-                ShippedRoutes.backendsAt(backend.port(), "--abuse-guard.identity.trusted-proxies=127.0.0.1/32"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onShippedRoutes()
+            .with("--abuse-guard.identity.trusted-proxies=127.0.0.1/32");
 
     @BeforeEach
     void reset() {
         gateway.flushTrends(); // the earlier tests' counts, which would otherwise reach Redis during this one
-        redis.flushAll();
-        backend.resetRequests();
+        gateway.redis().flushAll();
+        gateway.backend().resetRequests();
     }
 
     private static RawHttp.Answer register(String from, String headers) {
@@ -67,7 +49,7 @@ class IdentitySpoofingEndToEndTest {
         assertThat(anonymous.status()).as("the anonymous client at that address").isEqualTo(200);
         assertThat(anonymous.header("X-RateLimit-Remaining")).isEqualTo("9");
         assertThat(anonymous.header("X-Abuse-Score")).isEqualTo("0");
-        assertThat(redis.keys("ag:{u:~ip:" + ATTACKER + "}:*")).isNotEmpty();
+        assertThat(gateway.redis().keys("ag:{u:~ip:" + ATTACKER + "}:*")).isNotEmpty();
     }
 
     @Test
@@ -77,8 +59,8 @@ class IdentitySpoofingEndToEndTest {
         assertThat(named.status()).isEqualTo(400);
         assertThat(named.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(named.body()).contains("\"field\":\"X-User-Id\"");
-        assertThat(redis.keys("ag:*")).isEmpty();
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("ag:*")).isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -88,8 +70,8 @@ class IdentitySpoofingEndToEndTest {
         assertThat(duplicated.status()).isEqualTo(400);
         assertThat(duplicated.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(duplicated.body()).contains("\"field\":\"X-User-Id\"").contains("must be sent once");
-        assertThat(redis.keys("ag:*")).as("nothing stored").isEmpty();
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("ag:*")).as("nothing stored").isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -98,7 +80,7 @@ class IdentitySpoofingEndToEndTest {
             register(ATTACKER, "X-Forwarded-For: 198.51.100.7\r\n");
         }
 
-        assertThat(redis.keys("ag:{u:~ip:198.51.100.7}:*")).as("the address the client wrote").isEmpty();
+        assertThat(gateway.redis().keys("ag:{u:~ip:198.51.100.7}:*")).as("the address the client wrote").isEmpty();
         assertThat(register(ATTACKER, "").header("X-RateLimit-Remaining"))
                 .as("the connection's own address paid for all three").isEqualTo("6");
     }
@@ -110,9 +92,9 @@ class IdentitySpoofingEndToEndTest {
         RawHttp.Answer first = register("127.0.0.1", forwarded);
 
         assertThat(first.status()).isEqualTo(200);
-        assertThat(redis.keys("ag:{u:~ip:198.51.100.8}:*")).isNotEmpty();
-        assertThat(redis.keys("ag:{u:~ip:203.0.113.9}:*")).isEmpty();
-        assertThat(redis.keys("ag:{u:~ip:127.0.0.1}:*")).isEmpty();
+        assertThat(gateway.redis().keys("ag:{u:~ip:198.51.100.8}:*")).isNotEmpty();
+        assertThat(gateway.redis().keys("ag:{u:~ip:203.0.113.9}:*")).isEmpty();
+        assertThat(gateway.redis().keys("ag:{u:~ip:127.0.0.1}:*")).isEmpty();
         assertThat(register("127.0.0.1", "X-Forwarded-For: 198.51.100.8\r\n").header("X-RateLimit-Remaining"))
                 .isEqualTo("8");
 

@@ -4,18 +4,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,55 +21,42 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PathFirewallEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.admin.token=t0ken");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes();
 
     @ParameterizedTest
     @ValueSource(strings = {"//packs/open", "/packs//open", "/packs/./open", "/tiny/../packs/open",
             "/packs/%2e%2e/open", "/packs%2Fopen", "/packs/open;jsessionid=x", "/packs%5copen",
             "/admin//api/stats", "/admin/api/../api/stats"})
     void aPathSpellingIsRefusedBeforeAnyRoute(String path) throws IOException {
-        backend.resetRequests();
+        gateway.backend().resetRequests();
 
         String status = raw("GET", path);
 
         assertThat(status).as(path).startsWith("HTTP/1.1 400");
-        assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(path).isEmpty();
+        assertThat(gateway.backend().findAll(anyRequestedFor(anyUrl()))).as(path).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"TRACE", "CONNECT", "PROPFIND", "FOO"})
     void anUnusualMethodIsRefusedAndNotForwarded(String method) throws IOException {
-        backend.resetRequests();
+        gateway.backend().resetRequests();
 
         String status = raw(method, "/packs/open");
 
         assertThat(status).as(method).startsWith("HTTP/1.1 400");
-        assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(method).isEmpty();
+        assertThat(gateway.backend().findAll(anyRequestedFor(anyUrl()))).as(method).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"GET", "POST", "DELETE"})
     void aStandardMethodOnAPlainPathIsForwarded(String method) throws IOException {
-        backend.resetRequests();
+        gateway.backend().resetRequests();
 
         String status = raw(method, "/packs/open");
 
         assertThat(status).as(method).startsWith("HTTP/1.1 200");
-        assertThat(backend.findAll(anyRequestedFor(anyUrl()))).as(method).hasSize(1);
+        assertThat(gateway.backend().findAll(anyRequestedFor(anyUrl()))).as(method).hasSize(1);
     }
 
     /** The status line of a request sent byte for byte as written, which no HTTP client library would do. */
@@ -83,7 +65,7 @@ class PathFirewallEndToEndTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\nHost: 127.0.0.1\r\n"
-                    + "X-User-Id: path-user\r\nAuthorization: Bearer t0ken\r\nConnection: close\r\n\r\n")
+                    + "X-User-Id: path-user\r\nAuthorization: " + GatewayExtension.bearer() + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

@@ -4,15 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.RawHttp;
-import dev.abuseguard.gateway.testsupport.ShippedRoutes;
-import dev.abuseguard.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,27 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PathSpellingEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(ShippedRoutes.yaml(), redis.port(), ShippedRoutes.backendsAt(backend.port()));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onShippedRoutes();
 
     @BeforeEach
     void reset() {
         gateway.flushTrends(); // the earlier tests' counts, which would otherwise reach Redis during this one
-        redis.flushAll();
-        backend.resetRequests();
+        gateway.redis().flushAll();
+        gateway.backend().resetRequests();
     }
 
     private static RawHttp.Answer post(String path) {
@@ -75,8 +57,8 @@ class PathSpellingEndToEndTest {
         assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(answer.body()).contains("\"type\":\"urn:abuse-guard:problem:bad-request\"");
         assertThat(answer.header("X-RateLimit-Limit")).isNull();
-        backend.verify(0, anyRequestedFor(anyUrl()));
-        assertThat(redis.keys("ag:*")).as("nothing stored").isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("ag:*")).as("nothing stored").isEmpty();
     }
 
     /** Not even a URI: the HTTP server refuses these itself (a bare 400) before any filter runs. */
@@ -84,7 +66,7 @@ class PathSpellingEndToEndTest {
     @ValueSource(strings = {"/auth\\login", "/auth/login%"})
     void aTargetThatIsNoUriIsRefusedByTheServer(String target) {
         assertThat(post(target).status()).isEqualTo(400);
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     @ParameterizedTest

@@ -3,11 +3,8 @@ package dev.abuseguard.gateway.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.math.BigDecimal;
 import java.util.List;
 import org.greenbytes.http.sfv.IntegerItem;
@@ -16,10 +13,10 @@ import org.greenbytes.http.sfv.ListElement;
 import org.greenbytes.http.sfv.OuterList;
 import org.greenbytes.http.sfv.Parser;
 import org.greenbytes.http.sfv.StringItem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,30 +31,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RateLimitHeadersEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final JsonMapper JSON = new JsonMapper();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes();
+    /** The same routes, backend and Redis with the IETF fields switched off. */
     private static GatewayApp withoutIetf;
 
     @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s");
-        withoutIetf = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.headers.ietf=false");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        withoutIetf.close();
-        backend.stop();
+    static void startWithoutIetf() {
+        withoutIetf = gateway.startAnother("--abuse-guard.headers.ietf=false");
     }
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
+        gateway.redis().flushAll();
     }
 
     private static EntityExchangeResult<byte[]> send(GatewayApp on, String path, String user, String action) {
@@ -105,7 +92,7 @@ class RateLimitHeadersEndToEndTest {
     @Test
     void allowedAnswersCarryIetfFieldsThatAgreeWithTheXRateLimitHeaders() {
         for (int i = 0; i < 5; i++) {
-            EntityExchangeResult<byte[]> answer = send(gateway, "/packs/open", "pacer", null);
+            EntityExchangeResult<byte[]> answer = send(gateway.app(), "/packs/open", "pacer", null);
             assertThat(answer.getStatus().value()).isEqualTo(200);
             HttpHeaders headers = answer.getResponseHeaders();
             agree(headers, "pack_create", 3600);
@@ -115,14 +102,14 @@ class RateLimitHeadersEndToEndTest {
                 System.out.println("FIGURES headers of an allowed answer: " + headers);
             }
         }
-        EntityExchangeResult<byte[]> purchase = send(gateway, "/packs/open", "pacer", "pack_purchase");
+        EntityExchangeResult<byte[]> purchase = send(gateway.app(), "/packs/open", "pacer", "pack_purchase");
         agree(purchase.getResponseHeaders(), "pack_purchase", 86_400);
     }
 
     @Test
     void a429CarriesTheFieldsTooWithScopeUserAndDiscordsMembersInItsBody() {
-        assertThat(send(gateway, "/tiny", "greedy", null).getStatus().value()).isEqualTo(200);
-        EntityExchangeResult<byte[]> limited = send(gateway, "/tiny", "greedy", null);
+        assertThat(send(gateway.app(), "/tiny", "greedy", null).getStatus().value()).isEqualTo(200);
+        EntityExchangeResult<byte[]> limited = send(gateway.app(), "/tiny", "greedy", null);
         assertThat(limited.getStatus().value()).isEqualTo(429);
         HttpHeaders headers = limited.getResponseHeaders();
         System.out.println("FIGURES headers of a 429: " + headers);
@@ -148,7 +135,7 @@ class RateLimitHeadersEndToEndTest {
     void xRateLimitResetIsEpochSecondsWithMillisecondsNearNowPlusResetAfter() {
         for (String path : List.of("/packs/open", "/tiny", "/tiny")) { // allowed, allowed, 429
             long before = System.currentTimeMillis();
-            HttpHeaders headers = send(gateway, path, "clock-reader", null).getResponseHeaders();
+            HttpHeaders headers = send(gateway.app(), path, "clock-reader", null).getResponseHeaders();
             long after = System.currentTimeMillis();
             String reset = headers.getFirst("X-RateLimit-Reset");
             assertThat(reset).matches("\\d{10}\\.\\d{3}");
@@ -160,16 +147,16 @@ class RateLimitHeadersEndToEndTest {
 
     @Test
     void theBucketIsStablePerRouteAndActionDifferentAcrossThemAndTellsNothingOfTheUser() {
-        String alice = send(gateway, "/packs/open", "alice-1234567", null).getResponseHeaders()
+        String alice = send(gateway.app(), "/packs/open", "alice-1234567", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
-        String bob = send(gateway, "/packs/other", "bob-7654321", null).getResponseHeaders()
+        String bob = send(gateway.app(), "/packs/other", "bob-7654321", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
-        String aliceAgain = send(gateway, "/packs/open", "alice-1234567", null).getResponseHeaders()
+        String aliceAgain = send(gateway.app(), "/packs/open", "alice-1234567", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
-        String purchase = send(gateway, "/packs/open", "alice-1234567", "pack_purchase").getResponseHeaders()
+        String purchase = send(gateway.app(), "/packs/open", "alice-1234567", "pack_purchase").getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
-        String tiny = send(gateway, "/tiny", "alice-1234567", null).getResponseHeaders().getFirst("X-RateLimit-Bucket");
-        String tinyLimited = send(gateway, "/tiny", "alice-1234567", null).getResponseHeaders()
+        String tiny = send(gateway.app(), "/tiny", "alice-1234567", null).getResponseHeaders().getFirst("X-RateLimit-Bucket");
+        String tinyLimited = send(gateway.app(), "/tiny", "alice-1234567", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
         String otherInstance = send(withoutIetf, "/packs/open", "carol", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
@@ -195,7 +182,7 @@ class RateLimitHeadersEndToEndTest {
         }
         assertThat(limited.getFirst("X-RateLimit-Scope")).isEqualTo("user");
         // and on by default: the same requests on the other instance carry them
-        assertThat(send(gateway, "/tiny", "loud", null).getResponseHeaders().get("RateLimit")).hasSize(1);
+        assertThat(send(gateway.app(), "/tiny", "loud", null).getResponseHeaders().get("RateLimit")).hasSize(1);
     }
 
     /**

@@ -10,17 +10,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.DiscordSigner;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.Interactions;
 import dev.abuseguard.testsupport.ManualClock;
-import dev.abuseguard.testsupport.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,10 +26,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,21 +46,18 @@ import reactor.core.publisher.Flux;
  */
 class DiscordInteractionsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final ManualClock clock = new ManualClock(System.currentTimeMillis() / 1000 * 1000);
     private static final DiscordSigner discord = DiscordSigner.generate(clock);
     private static final DiscordSigner stranger = DiscordSigner.generate(clock);
-    private static final String TOKEN = "discord-test-admin-token";
     private static final String GUILD = "613425648685547541";
     private static final String OTHER_GUILD = "81384788765712384";
     private static final String BOT_ANSWER = "{\"type\":4,\"data\":{\"content\":\"from the bot\"}}";
     private static final String RATE_LIMITED = "Slow down! Again {retry}.";
     private static final String BLOCKED_UNTIL_LIFTED = "You are blocked here.";
 
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-    private static String routes;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> routes(port, "1500ms"))
+            .stubbedBackend().clock(clock).with("--DISCORD_PUBLIC_KEY=" + discord.publicKeyHex());
 
     private static String routes(int backendPort, String pacedMaxDelay) {
         return """
@@ -94,29 +88,14 @@ class DiscordInteractionsEndToEndTest {
                 """.formatted(backendPort, pacedMaxDelay, RATE_LIMITED, BLOCKED_UNTIL_LIFTED);
     }
 
-    @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        routes = routes(backend.port(), "1500ms");
-        gateway = GatewayApp.start(routes, redis.port(), clock, "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--DISCORD_PUBLIC_KEY=" + discord.publicKeyHex());
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-    }
-
     @BeforeEach
     void reset() {
         gateway.flushTrends(); // the earlier tests' counts, which would otherwise reach Redis during this one
-        redis.flushAll();
-        backend.resetAll();
-        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
+        gateway.redis().flushAll();
+        gateway.backend().resetAll();
+        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
-        backend.stubFor(get(urlPathMatching("/tiny(/.*)?")).willReturn(aResponse().withStatus(200)));
+        gateway.backend().stubFor(get(urlPathMatching("/tiny(/.*)?")).willReturn(aResponse().withStatus(200)));
     }
 
     private static WebTestClient.ResponseSpec send(byte[] body) {
@@ -124,7 +103,7 @@ class DiscordInteractionsEndToEndTest {
     }
 
     private static WebTestClient.ResponseSpec send(byte[] body, Consumer<HttpHeaders> headers) {
-        return client.post().uri("/interactions").contentType(MediaType.APPLICATION_JSON).headers(headers)
+        return gateway.client().post().uri("/interactions").contentType(MediaType.APPLICATION_JSON).headers(headers)
                 .bodyValue(body).exchange();
     }
 
@@ -145,8 +124,8 @@ class DiscordInteractionsEndToEndTest {
     }
 
     private static void expectNothingStoredOrForwarded() {
-        assertThat(redis.keys("*")).isEmpty();
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("*")).isEmpty();
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -159,7 +138,7 @@ class DiscordInteractionsEndToEndTest {
 
         expectForwarded(send(body, discord.headers(timestamp, body)));
 
-        backend.verify(1, postRequestedFor(urlEqualTo("/interactions"))
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions"))
                 .withRequestBody(binaryEqualTo(body))
                 .withHeader(DiscordSigner.SIGNATURE, equalTo(discord.signatureHex(timestamp, body)))
                 .withHeader(DiscordSigner.TIMESTAMP, equalTo(timestamp))
@@ -173,10 +152,10 @@ class DiscordInteractionsEndToEndTest {
                         Arrays.copyOfRange(body, 100, body.length))
                 .map(DefaultDataBufferFactory.sharedInstance::wrap);
 
-        expectForwarded(client.post().uri("/interactions").contentType(MediaType.APPLICATION_JSON)
+        expectForwarded(gateway.client().post().uri("/interactions").contentType(MediaType.APPLICATION_JSON)
                 .headers(discord.headers(body)).body(chunks, DataBuffer.class).exchange());
 
-        backend.verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(body))
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(body))
                 .withHeader(HttpHeaders.CONTENT_LENGTH, equalTo(Integer.toString(body.length)))
                 .withoutHeader(HttpHeaders.TRANSFER_ENCODING));
     }
@@ -262,12 +241,12 @@ class DiscordInteractionsEndToEndTest {
         } finally {
             clock.advance(Duration.ofMinutes(5).plusSeconds(1).negated());
         }
-        backend.verify(1, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(1, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void aBotSlowerThanDiscordWaitsIsCutOffWithTheUnavailableMessageAndSpendsNothing() {
-        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200).withFixedDelay(6_000)
+        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200).withFixedDelay(6_000)
                 .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
         String user = "200000000000000031";
         long start = System.nanoTime();
@@ -279,7 +258,7 @@ class DiscordInteractionsEndToEndTest {
                 .isBetween(2_400L, 2_900L);
 
         // pack_purchase allows 1 a day: the unit the unanswered command took was given back
-        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
+        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "buy")));
         send(Interactions.commandInGuild(user, GUILD, "buy")).expectStatus().isOk()
@@ -298,12 +277,12 @@ class DiscordInteractionsEndToEndTest {
                     .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:replayed");
         }
-        backend.verify(1, postRequestedFor(urlEqualTo("/interactions")));
-        assertThat(redis.keys("ag:{ix:*")).hasSize(1);
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions")));
+        assertThat(gateway.redis().keys("ag:{ix:*")).hasSize(1);
 
         // the replays spent nothing: the second unit of the hour is still there, and nothing was scored
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "open")));
-        client.get().uri("/admin/api/users/" + user).header("Authorization", "Bearer " + TOKEN).exchange()
+        gateway.client().get().uri("/admin/api/users/" + user).header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isNotFound();
     }
 
@@ -329,8 +308,8 @@ class DiscordInteractionsEndToEndTest {
         expectForwarded(send(Interactions.commandInGuild("200000000000000008", GUILD, "open")));
         expectForwarded(send(Interactions.commandInDm("200000000000000009", "open")));
 
-        assertThat(redis.keys("ag:{u:" + user + "}:*")).isNotEmpty();
-        backend.verify(4, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().keys("ag:{u:" + user + "}:*")).isNotEmpty();
+        gateway.backend().verify(4, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -341,10 +320,10 @@ class DiscordInteractionsEndToEndTest {
         expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "buy")),
                 rateLimitedRetryingIn(Duration.ofDays(1)));
 
-        backend.verify(1, anyRequestedFor(anyUrl()));
-        assertThat(redis.run("GET", "ag:{u:" + user + "}:abuse").get(0)).startsWith("10:");
+        gateway.backend().verify(1, anyRequestedFor(anyUrl()));
+        assertThat(gateway.redis().run("GET", "ag:{u:" + user + "}:abuse").get(0)).startsWith("10:");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(Collections.indexOfSubList(redis.run("XRANGE", "ag:{idx}:events", "-", "+"),
+                assertThat(Collections.indexOfSubList(gateway.redis().run("XRANGE", "ag:{idx}:events", "-", "+"),
                         List.of("type", "violation", "user", user, "action", "pack_purchase"))).isNotNegative());
     }
 
@@ -357,22 +336,22 @@ class DiscordInteractionsEndToEndTest {
         }
 
         expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "open")), BLOCKED_UNTIL_LIFTED);
-        client.get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isForbidden()
+        gateway.client().get().uri("/tiny").header("X-User-Id", user).exchange().expectStatus().isForbidden()
                 .expectHeader().valueEquals("X-Abuse-Score", "100");
-        backend.verify(1, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(1, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void aUserBlockedElsewhereReadsThatTheyAreBlockedAndTheBotIsNotCalled() {
         String user = "200000000000000012";
-        Abusers.violateUntilBlocked(client, user);
-        backend.resetRequests();
+        Abusers.violateUntilBlocked(gateway.client(), user);
+        gateway.backend().resetRequests();
 
         expectEphemeral(send(Interactions.commandInGuild(user, GUILD, "open")), BLOCKED_UNTIL_LIFTED);
         expectEphemeral(send(Interactions.component(user, GUILD, "buy:gold")), BLOCKED_UNTIL_LIFTED);
         send(Interactions.autocomplete(user, GUILD, "open")).expectStatus().isOk()
                 .expectBody().json("{\"type\":8,\"data\":{\"choices\":[]}}", JsonCompareMode.STRICT);
-        backend.verify(0, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -385,7 +364,7 @@ class DiscordInteractionsEndToEndTest {
         send(Interactions.autocomplete(user, GUILD, "open")).expectStatus().isOk()
                 .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectBody().json("{\"type\":8,\"data\":{\"choices\":[]}}", JsonCompareMode.STRICT);
-        backend.verify(3, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(3, anyRequestedFor(anyUrl()));
         // typing spent nothing of the command's own quota
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "open")));
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "open")));
@@ -400,7 +379,7 @@ class DiscordInteractionsEndToEndTest {
                 rateLimitedRetryingIn(Duration.ofDays(1)));
         expectForwarded(send(Interactions.component(user, GUILD, "buyer"))); // not buy's: the default action
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "unmapped")));
-        backend.verify(3, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(3, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -413,7 +392,7 @@ class DiscordInteractionsEndToEndTest {
         send(again, discord.headers(again).andThen(h -> { h.set("X-Action", "discord_command");
                     h.set("X-User-Id", "200000000000000016"); }))
                 .expectStatus().isOk().expectBody().jsonPath("$.data.flags").isEqualTo(64);
-        backend.verify(1, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(1, anyRequestedFor(anyUrl()));
     }
 
     static Stream<Arguments> notInteractions() {
@@ -465,14 +444,14 @@ class DiscordInteractionsEndToEndTest {
                 .jsonPath("$.detail").isEqualTo("An interaction is at most 65536 bytes here.");
         Flux<DataBuffer> chunks = Flux.range(0, 65).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
                 Arrays.copyOfRange(tooLarge, i * 1024, Math.min(tooLarge.length, (i + 1) * 1024))));
-        client.post().uri("/interactions").headers(discord.headers(tooLarge)).body(chunks, DataBuffer.class).exchange()
+        gateway.client().post().uri("/interactions").headers(discord.headers(tooLarge)).body(chunks, DataBuffer.class).exchange()
                 .expectStatus().isEqualTo(413)
                 .expectBody().jsonPath("$.detail").isEqualTo("An interaction is at most 65536 bytes here.");
         expectNothingStoredOrForwarded();
 
         byte[] atTheBound = padded(Interactions.commandInGuild("200000000000000017", GUILD, "open"), 64 * 1024);
         expectForwarded(send(atTheBound));
-        backend.verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(atTheBound)));
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(atTheBound)));
     }
 
     @Test
@@ -501,17 +480,17 @@ class DiscordInteractionsEndToEndTest {
         assertThat(Long.parseLong(forwarded[1])).as("held until its turn, 1 s after the first")
                 .isGreaterThanOrEqualTo(990);
         assertThat(answers).filteredOn(a -> a[0].contains("\"flags\":64")).hasSize(1);
-        backend.verify(2, anyRequestedFor(anyUrl()));
+        gateway.backend().verify(2, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void aRefreshRaisingAnInteractionsActionsDelayBeyondTheBudgetIsRejected() {
-        gateway.rewriteRoutes(routes(backend.port(), "2s"));
+        gateway.app().rewriteRoutes(routes(gateway.backend().port(), "2s"));
         try {
-            client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + TOKEN)
+            gateway.client().post().uri("/actuator/refresh").header("Authorization", "Bearer " + ADMIN_TOKEN)
                     .header("Connection", "close").exchange().expectStatus().is5xxServerError();
         } finally {
-            gateway.rewriteRoutes(routes);
+            gateway.app().rewriteRoutes(routes(gateway.backend().port(), "1500ms"));
         }
         expectForwarded(send(Interactions.commandInGuild("200000000000000019", GUILD, "pace")));
     }

@@ -8,16 +8,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.ResponseEntity;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
@@ -30,37 +28,29 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DiscordRestClientEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final String PATH = "/api/v10/channels/1/messages";
     private static final int LIMIT = 3;
     private static final long WINDOW_MILLIS = 2000;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> """
+            spring.cloud.gateway.server.webflux.routes:
+              - id: discord-api
+                uri: http://127.0.0.1:%d
+                predicates: [ "Path=/api/v10/**" ]
+                filters: [ "AbuseGuard=send_message" ]
+            abuse-guard:
+              actions:
+                send_message: { limit: %d, window: %dms, strategy: token-bucket }
+            """.formatted(port, LIMIT, WINDOW_MILLIS)).stubbedBackend();
+    /** Discord's API as the client sees it: the backend behind the gateway. */
     private static WireMockServer discord;
-    private static GatewayApp gateway;
 
     @BeforeAll
     static void start() throws Exception {
         DiscordRestClient.install();
-        redis.flushAll();
-        discord = Backends.started();
+        discord = gateway.backend();
         discord.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":\"1\",\"content\":\"ok\"}")));
-        gateway = GatewayApp.start("""
-                spring.cloud.gateway.server.webflux.routes:
-                  - id: discord-api
-                    uri: http://127.0.0.1:%d
-                    predicates: [ "Path=/api/v10/**" ]
-                    filters: [ "AbuseGuard=send_message" ]
-                abuse-guard:
-                  actions:
-                    send_message: { limit: %d, window: %dms, strategy: token-bucket }
-                """.formatted(discord.port(), LIMIT, WINDOW_MILLIS), redis.port(),
-                "--abuse-guard.store.redis.timeout=2s");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        discord.stop();
     }
 
     @Test

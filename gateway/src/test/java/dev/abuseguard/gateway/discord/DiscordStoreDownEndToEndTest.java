@@ -7,17 +7,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.DiscordSigner;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.Interactions;
 import dev.abuseguard.testsupport.ManualClock;
 import dev.abuseguard.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -33,57 +31,48 @@ class DiscordStoreDownEndToEndTest {
     private static final DiscordSigner discord = DiscordSigner.generate(clock);
     private static final String GUILD = "613425648685547541";
 
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
+    /** No Redis anywhere: the store's port and the second bot's are free ports nobody listens on. */
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> """
+            spring.cloud.gateway.server.webflux.routes:
+              - id: interactions
+                uri: http://127.0.0.1:%1$d
+                predicates: [ "Path=/interactions" ]
+                filters: [ DiscordInteractions ]
+              - id: interactions-of-a-bot-that-is-down
+                uri: http://127.0.0.1:%2$d
+                predicates: [ "Path=/down/interactions" ]
+                filters: [ DiscordInteractions ]
+              - id: packs
+                uri: http://127.0.0.1:%1$d
+                predicates: [ "Path=/packs/**" ]
+                filters: [ "AbuseGuard=pack_create" ]
+              - id: tiny
+                uri: http://127.0.0.1:%1$d
+                predicates: [ "Path=/tiny/**" ]
+                filters: [ "AbuseGuard=tiny" ]
+            abuse-guard:
+              actions:
+                discord_command: { limit: 30, window: 1m, strategy: token-bucket }
+                pack_create:     { limit: 1,  window: 1h, strategy: token-bucket, on-store-failure: deny }
+                tiny:            { limit: 1,  window: 1h, strategy: token-bucket }
+              abuse: { block-duration: 1h }
+              discord:
+                public-key: "%3$s"
+                default-action: discord_command
+                commands: { open: pack_create }
+            """.formatted(port, RedisServer.freePort(), discord.publicKeyHex()))
+            .noRedis().shippedStoreTimeout().stubbedBackend().clock(clock);
 
     @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        backend.stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
+    static void stub() {
+        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"type\":5}")));
-        backend.stubFor(any(urlPathMatching("/(packs|tiny)(/.*)?")).willReturn(aResponse().withStatus(200)));
-        gateway = GatewayApp.start("""
-                spring.cloud.gateway.server.webflux.routes:
-                  - id: interactions
-                    uri: http://127.0.0.1:%1$d
-                    predicates: [ "Path=/interactions" ]
-                    filters: [ DiscordInteractions ]
-                  - id: interactions-of-a-bot-that-is-down
-                    uri: http://127.0.0.1:%2$d
-                    predicates: [ "Path=/down/interactions" ]
-                    filters: [ DiscordInteractions ]
-                  - id: packs
-                    uri: http://127.0.0.1:%1$d
-                    predicates: [ "Path=/packs/**" ]
-                    filters: [ "AbuseGuard=pack_create" ]
-                  - id: tiny
-                    uri: http://127.0.0.1:%1$d
-                    predicates: [ "Path=/tiny/**" ]
-                    filters: [ "AbuseGuard=tiny" ]
-                abuse-guard:
-                  actions:
-                    discord_command: { limit: 30, window: 1m, strategy: token-bucket }
-                    pack_create:     { limit: 1,  window: 1h, strategy: token-bucket, on-store-failure: deny }
-                    tiny:            { limit: 1,  window: 1h, strategy: token-bucket }
-                  abuse: { block-duration: 1h }
-                  discord:
-                    public-key: "%3$s"
-                    default-action: discord_command
-                    commands: { open: pack_create }
-                """.formatted(backend.port(), RedisServer.freePort(), discord.publicKeyHex()), RedisServer.freePort(),
-                clock);
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
+        gateway.backend().stubFor(any(urlPathMatching("/(packs|tiny)(/.*)?")).willReturn(aResponse().withStatus(200)));
     }
 
     private static WebTestClient.ResponseSpec send(String path, byte[] body) {
-        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).headers(discord.headers(body))
+        return gateway.client().post().uri(path).contentType(MediaType.APPLICATION_JSON).headers(discord.headers(body))
                 .bodyValue(body).exchange();
     }
 
@@ -98,7 +87,7 @@ class DiscordStoreDownEndToEndTest {
 
     @Test
     void anActionThatFailsClosedElsewhereIsDecidedFromMemoryForDiscord() {
-        client.post().uri("/packs/open").header("X-User-Id", "300000000000000001").exchange()
+        gateway.client().post().uri("/packs/open").header("X-User-Id", "300000000000000001").exchange()
                 .expectStatus().isEqualTo(503);
 
         String user = "300000000000000002";
@@ -106,13 +95,13 @@ class DiscordStoreDownEndToEndTest {
                 .expectBody().json("{\"type\":5}", JsonCompareMode.STRICT);
         expectEphemeral(send("/interactions", Interactions.commandInGuild(user, GUILD, "open")),
                 "You're doing that too often. You can try again " + inAnHour() + ".");
-        backend.verify(1, anyRequestedFor(urlEqualTo("/interactions")));
+        gateway.backend().verify(1, anyRequestedFor(urlEqualTo("/interactions")));
     }
 
     @Test
     void aTimedBlockIsShownAsTheTimeItEnds() {
         String user = "300000000000000003";
-        Abusers.violateUntilBlocked(client, user);
+        Abusers.violateUntilBlocked(gateway.client(), user);
 
         expectEphemeral(send("/interactions", Interactions.commandInDm(user, "open")),
                 "You can't use this bot right now. You can try again " + inAnHour() + ".");

@@ -7,22 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The block alert as an attacker would use it: a user id that pings the whole Discord channel, and a webhook
@@ -31,43 +25,25 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class AlertAbuseEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static WireMockServer backend;
-    private static WireMockServer webhook;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        webhook = Backends.started();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + webhook.port() + "/hook",
-                "--abuse-guard.alerts.max-attempts=1", "--abuse-guard.alerts.timeout=300ms");
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
-        webhook.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes().withWebhook()
+            .with(g -> "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + g.webhook().port() + "/hook")
+            .with("--abuse-guard.alerts.max-attempts=1", "--abuse-guard.alerts.timeout=300ms");
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        webhook.resetAll();
-        webhook.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
+        gateway.redis().flushAll();
+        gateway.webhook().resetAll();
+        gateway.webhook().stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
     }
 
     @Test
     void aUserCalledAtEveryonePingsNobodyWhenBlocked() {
-        Abusers.violateUntilBlocked(client, "@everyone");
+        Abusers.violateUntilBlocked(gateway.client(), "@everyone");
 
         Awaitility.await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> webhook.verify(1, postRequestedFor(urlEqualTo("/hook"))));
-        String body = webhook.getAllServeEvents().get(0).getRequest().getBodyAsString();
+                .untilAsserted(() -> gateway.webhook().verify(1, postRequestedFor(urlEqualTo("/hook"))));
+        String body = gateway.webhook().getAllServeEvents().get(0).getRequest().getBodyAsString();
         assertThat(body).contains("\"allowed_mentions\":{\"parse\":[]}")
                 .contains("user `@\u200beveryone` is blocked")
                 .doesNotContain("@everyone");
@@ -75,18 +51,18 @@ class AlertAbuseEndToEndTest {
 
     @Test
     void aWebhookThatNeverAnswersStallsNothingAndDropsOnlyItsOwnAlerts(CapturedOutput output) {
-        webhook.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing("hang-"))
+        gateway.webhook().stubFor(post(urlEqualTo("/hook")).withRequestBody(containing("hang-"))
                 .willReturn(aResponse().withStatus(204).withFixedDelay(10_000)));
 
         long start = System.nanoTime();
         for (int i = 0; i < 6; i++) { // more than the deliveries in flight at once
-            Abusers.violateUntilBlocked(client, "hang-" + i);
+            Abusers.violateUntilBlocked(gateway.client(), "hang-" + i);
         }
         long servingMillis = (System.nanoTime() - start) / 1_000_000;
-        Abusers.violateUntilBlocked(client, "after");
+        Abusers.violateUntilBlocked(gateway.client(), "after");
 
         Awaitility.await().atMost(Duration.ofSeconds(4))
-                .untilAsserted(() -> webhook.verify(1, postRequestedFor(urlEqualTo("/hook"))
+                .untilAsserted(() -> gateway.webhook().verify(1, postRequestedFor(urlEqualTo("/hook"))
                         .withRequestBody(containing("user `after` is blocked"))));
         Awaitility.await().atMost(Duration.ofSeconds(4))
                 .until(() -> output.getOut().lines().filter(l -> l.contains("event=alert_dropped user=hang-")).count() == 6);

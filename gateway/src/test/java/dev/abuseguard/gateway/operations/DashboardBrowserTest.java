@@ -1,22 +1,19 @@
 package dev.abuseguard.gateway.operations;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -38,31 +35,17 @@ import reactor.core.publisher.Flux;
  */
 class DashboardBrowserTest {
 
-    private static final String TOKEN = "dashboard-token";
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final RedisServer redis = RedisServer.shared();
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onTestRoutes()
+            .with("--abuse-guard.admin.label=dashboard", "--abuse-guard.trends.flush-interval=500ms");
 
     @BeforeAll
-    static void start() {
+    static void chromiumIsInstalled() {
         // a machine without Chromium fails the test (.ci/run installs it), never skips it
         Assertions.assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
-        redis.flushAll(); // here, not by the field: ShadowDashboardBrowserTest opens its browser mid-test
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.admin.label=dashboard",
-                "--abuse-guard.trends.flush-interval=500ms");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            backend.stop();
-        }
     }
 
     static WebDriver openBrowser() throws java.io.IOException {
@@ -89,7 +72,7 @@ class DashboardBrowserTest {
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get(gateway.baseUrl() + "/admin");
-            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
             browser.findElement(By.id("connect")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "connected"));
             JavascriptExecutor page = (JavascriptExecutor) browser;
@@ -121,7 +104,7 @@ class DashboardBrowserTest {
             assertThat(usersReads).isBetween(1L, allowed);
         } finally {
             browser.quit();
-            redis.flushAll(); // the other test counts its own users
+            gateway.redis().flushAll(); // the other test counts its own users
         }
     }
 
@@ -149,7 +132,7 @@ class DashboardBrowserTest {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             JavascriptExecutor page = (JavascriptExecutor) browser;
             browser.get(gateway.baseUrl() + "/admin");
-            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
             browser.findElement(By.id("connect")).click();
             // the counts reach Redis within a flush (500 ms here); the page reloads every 10 s and on live events
             wait.until(driver -> "36".equals(page.executeScript("const s = document.querySelector("
@@ -182,7 +165,7 @@ class DashboardBrowserTest {
             Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
-            redis.flushAll(); // the other tests count their own users
+            gateway.redis().flushAll(); // the other tests count their own users
         }
     }
 
@@ -202,7 +185,7 @@ class DashboardBrowserTest {
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
             browser.get(gateway.baseUrl() + "/admin");
-            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
             browser.findElement(By.id("connect")).click();
 
             By malloryRow = By.cssSelector("#users tr[data-user='mallory']");

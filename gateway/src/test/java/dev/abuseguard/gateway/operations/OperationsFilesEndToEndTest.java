@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -38,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class OperationsFilesEndToEndTest {
 
-    private static final String TOKEN = "ops-files-token";
     private static final Path DASHBOARD = Path.of("..", "docker", "grafana", "abuse-guard-dashboard.json");
     private static final Path ALERT_RULES = Path.of("..", "docker", "prometheus", "abuse-guard-alerts.yml");
     /** Series Prometheus makes itself for every target, never exposed by one. */
@@ -127,7 +127,7 @@ class OperationsFilesEndToEndTest {
         webhook.stubFor(post(urlEqualTo("/hook")).withRequestBody(containing("hang-"))
                 .willReturn(aResponse().withStatus(204).withFixedDelay(8000)));
         try (GatewayApp gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.store.redis.timeout=300ms",
+                "--abuse-guard.admin.token=" + ADMIN_TOKEN, "--abuse-guard.store.redis.timeout=300ms",
                 "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + webhook.port() + "/hook",
                 "--abuse-guard.alerts.max-attempts=2", "--abuse-guard.alerts.initial-backoff=20ms",
                 "--abuse-guard.alerts.queue-size=1", "--abuse-guard.alerts.timeout=10s")) {
@@ -153,7 +153,7 @@ class OperationsFilesEndToEndTest {
             });
 
             return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.get()
-                    .uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN).exchange()
+                    .uri("/actuator/prometheus").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                     .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody(),
                     text -> text.contains("abuseguard_alerts_total{result=\"failed\"")
                             && text.contains("abuseguard_alerts_total{result=\"dropped\"")

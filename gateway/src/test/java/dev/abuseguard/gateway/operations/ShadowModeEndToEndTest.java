@@ -2,20 +2,18 @@ package dev.abuseguard.gateway.operations;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisMonitor;
-import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
@@ -29,11 +27,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class ShadowModeEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "shadow-token";
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
-    private static WebTestClient client;
+    private static final String TRIAL_IN_SHADOW = "{ limit: 2, window: 1h, strategy: token-bucket, shadow: true }";
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> routes(TRIAL_IN_SHADOW, "false"))
+            .storeTimeout("5s").with("--abuse-guard.trends.flush-interval=200ms");
 
     private static String routes(String trial, String shadowAll) {
         return """
@@ -61,32 +58,20 @@ class ShadowModeEndToEndTest {
                     preview: { limit: 2, window: 1h, strategy: token-bucket, shadow: true }
                     tiny:    { limit: 1, window: 1h, strategy: token-bucket }
                     guess:   { limit: 2, window: 1h, strategy: fixed-window, spend-on: failure, shadow: true }
-                """.formatted(backend.port(), trial, shadowAll);
+                """.formatted(gateway.backend().port(), trial, shadowAll);
     }
 
-    private static final String TRIAL_IN_SHADOW = "{ limit: 2, window: 1h, strategy: token-bucket, shadow: true }";
-
+    /** The guess route's backend refuses a wrong guess, which is what its action spends on. */
     @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        backend.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo("/guess/wrong"))
+    static void stubWrongGuesses() {
+        gateway.backend().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo("/guess/wrong"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)));
-        gateway = GatewayApp.start(routes(TRIAL_IN_SHADOW, "false"), redis.port(),
-                "--abuse-guard.store.redis.timeout=5s", "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.trends.flush-interval=200ms");
-        client = gateway.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
     }
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        backend.resetRequests();
+        gateway.redis().flushAll();
+        gateway.backend().resetRequests();
     }
 
     @Test
@@ -105,7 +90,7 @@ class ShadowModeEndToEndTest {
                     .expectHeader().doesNotExist("X-Abuse-Blocked")
                     .expectBody(String.class).isEqualTo("ok");
         }
-        backend.verify(8, getRequestedFor(urlPathEqualTo("/preview/open")));
+        gateway.backend().verify(8, getRequestedFor(urlPathEqualTo("/preview/open")));
 
         admin().get().uri("/admin/api/users/sam").exchange().expectStatus().isNotFound(); // nothing recorded
         get("/tiny/x", "sam").expectStatus().isOk();
@@ -130,7 +115,7 @@ class ShadowModeEndToEndTest {
                 .jsonPath("$.actions[?(@.action=='preview')].violations").isEqualTo(java.util.List.of(6))
                 .jsonPath("$.actions[?(@.action=='preview')].shadow").isEqualTo(java.util.List.of(true)));
 
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        try (RedisMonitor monitor = new RedisMonitor(gateway.redis().port())) {
             get("/preview/open", "sam").expectStatus().isOk();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !sams(monitor.lines(), false).isEmpty()
                     && sams(monitor.lines(), true).size() >= 2);
@@ -158,7 +143,7 @@ class ShadowModeEndToEndTest {
         get("/trial/open", "mallory").expectStatus().isOk()
                 .expectHeader().valueEquals("X-Abuse-Score", "100")
                 .expectHeader().doesNotExist("X-Abuse-Blocked");
-        backend.verify(1, getRequestedFor(urlPathEqualTo("/trial/open")));
+        gateway.backend().verify(1, getRequestedFor(urlPathEqualTo("/trial/open")));
         assertThat(count(prometheus(),
                 "abuseguard_decisions_total{action=\"trial\",outcome=\"blocked\",shadow=\"true\"}")).isPositive();
         get("/tiny/x", "mallory").expectStatus().isForbidden();
@@ -197,11 +182,11 @@ class ShadowModeEndToEndTest {
                 .expectHeader().valueEquals("X-RateLimit-Remaining", "0");
         assertThat(count(prometheus(), forwarded) - before).as("both the last two would have been refused")
                 .isEqualTo(2);
-        backend.verify(3, getRequestedFor(urlPathEqualTo("/guess/wrong")));
+        gateway.backend().verify(3, getRequestedFor(urlPathEqualTo("/guess/wrong")));
     }
 
     private static WebTestClient.ResponseSpec get(String path, String user) {
-        return client.get().uri(path).header("X-User-Id", user).exchange();
+        return gateway.client().get().uri(path).header("X-User-Id", user).exchange();
     }
 
     @Test
@@ -214,12 +199,12 @@ class ShadowModeEndToEndTest {
     }
 
     private static WebTestClient admin() {
-        return client.mutate().defaultHeader("Authorization", "Bearer " + TOKEN).build();
+        return gateway.client().mutate().defaultHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
     }
 
     /** On a connection of its own (see LiveRefreshEndToEndTest: Reactor Netty 1.3.6 and kept-alive refreshes). */
     private static WebTestClient.ResponseSpec refresh() {
-        return client.post().uri("/actuator/refresh").header("Authorization", "Bearer " + TOKEN)
+        return gateway.client().post().uri("/actuator/refresh").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Connection", "close").exchange();
     }
 

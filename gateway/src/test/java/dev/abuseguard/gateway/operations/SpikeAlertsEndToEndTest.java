@@ -4,21 +4,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.spike.SpikeWatch;
-import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
@@ -29,42 +26,20 @@ import reactor.core.publisher.Flux;
  */
 class SpikeAlertsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "spike-token";
-    private static WireMockServer backend;
-    private static WireMockServer webhook;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    private static GatewayApp gateway() {
-        return GatewayApp.start(TestRoutes.to(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + webhook.port() + "/hook",
-                "--abuse-guard.spike.interval=500ms", "--abuse-guard.spike.baseline=3s",
-                "--abuse-guard.spike.factor=5", "--abuse-guard.spike.min-rate=20");
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).withWebhook()
+            .with(g -> "--abuse-guard.alerts.webhook-url=http://127.0.0.1:" + g.webhook().port() + "/hook")
+            .with("--abuse-guard.spike.interval=500ms", "--abuse-guard.spike.baseline=3s",
+                    "--abuse-guard.spike.factor=5", "--abuse-guard.spike.min-rate=20");
 
     @BeforeAll
-    static void start() {
-        redis.flushAll();
-        backend = Backends.answeringOk();
-        webhook = Backends.started();
-        webhook.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
-        first = gateway();
-        second = gateway();
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        backend.stop();
-        webhook.stop();
+    static void stubTheWebhook() {
+        gateways.webhook().stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
     }
 
     /** Requests of many users on both instances, as fast as 16 at a time go, for {@code millis}. */
     private static long burst(long millis) {
-        List<WebClient> instances = List.of(first.webClient(), second.webClient());
+        List<WebClient> instances = List.of(gateways.first().webClient(), gateways.second().webClient());
         long end = System.nanoTime() + Duration.ofMillis(millis).toNanos();
         return Flux.range(0, Integer.MAX_VALUE).takeWhile(i -> System.nanoTime() < end)
                 .flatMap(i -> instances.get(i % 2).get().uri("/steady/s").header("X-User-Id", "crowd-" + i)
@@ -73,18 +48,18 @@ class SpikeAlertsEndToEndTest {
     }
 
     private static List<LoggedRequest> alerts() {
-        return webhook.findAll(postRequestedFor(urlEqualTo("/hook")));
+        return gateways.webhook().findAll(postRequestedFor(urlEqualTo("/hook")));
     }
 
     @Test
     void aBurstOnAQuietActionIsAlertedOncePerEpisodeWithTheRates() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                first.bean(SpikeWatch.class).ready("steady") && second.bean(SpikeWatch.class).ready("steady"));
+                gateways.first().bean(SpikeWatch.class).ready("steady") && gateways.second().bean(SpikeWatch.class).ready("steady"));
 
         long sent = burst(1_500);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !alerts().isEmpty());
         // the episode is over once the claim has lapsed: still one alert, whichever instance sent it
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys("ag:{g}:spike:*").isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*").isEmpty());
         assertThat(alerts()).hasSize(1);
         String body = alerts().get(0).getBodyAsString();
         System.out.printf("FIGURES spike: %d requests in 1.5 s on two instances; alert: %s%n", sent, body);
@@ -92,13 +67,13 @@ class SpikeAlertsEndToEndTest {
                 .contains(" average of ").contains("/s over 3 s (factor 5.0, min-rate 20.00/s");
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                !first.bean(SpikeWatch.class).spiking("steady") && !second.bean(SpikeWatch.class).spiking("steady"));
+                !gateways.first().bean(SpikeWatch.class).spiking("steady") && !gateways.second().bean(SpikeWatch.class).spiking("steady"));
         burst(1_500);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> alerts().size() == 2);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys("ag:{g}:spike:*").isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*").isEmpty());
         assertThat(alerts()).hasSize(2);
 
-        String events = first.client().get().uri("/admin/api/events?limit=1000").header("Authorization", "Bearer " + TOKEN)
+        String events = gateways.first().client().get().uri("/admin/api/events?limit=1000").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events.toLowerCase()).contains("\"type\":\"spike\"").contains("\"action\":\"steady\"");
     }

@@ -1,14 +1,12 @@
 package dev.abuseguard.gateway.operations;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.redis.LuaScript;
 import dev.abuseguard.testsupport.RedisMonitor;
-import dev.abuseguard.testsupport.RedisServer;
 import dev.abuseguard.trends.Trends;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.MediaType;
@@ -35,42 +32,23 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TrendsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "trends-token";
     private static final Duration FLUSH = Duration.ofMillis(500);
     private static final JsonMapper JSON = new JsonMapper();
     private static final String ADD_SCRIPT = LuaScript.load("/dev/abuseguard/trends/trends-add.lua").sha1();
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        String routes = TestRoutes.to(backend.port());
-        String[] args = {"--abuse-guard.store.redis.timeout=5s", "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.trends.flush-interval=" + FLUSH.toMillis() + "ms"};
-        first = GatewayApp.start(routes, redis.port(), args);
-        second = GatewayApp.start(routes, redis.port(), args);
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).storeTimeout("5s")
+            .with("--abuse-guard.trends.flush-interval=" + FLUSH.toMillis() + "ms");
 
     /** What an earlier test counted is flushed before Redis is emptied, so each test sees only its own. */
     @BeforeEach
     void reset() {
-        first.bean(Trends.class).flush().block();
-        second.bean(Trends.class).flush().block();
-        redis.flushAll();
+        gateways.first().bean(Trends.class).flush().block();
+        gateways.second().bean(Trends.class).flush().block();
+        gateways.redis().flushAll();
     }
 
     private static WebTestClient admin(GatewayApp gateway) {
-        return gateway.client().mutate().defaultHeader("Authorization", "Bearer " + TOKEN).build();
+        return gateway.client().mutate().defaultHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
     }
 
     private static JsonNode read(GatewayApp gateway, String uri) {
@@ -108,37 +86,37 @@ class TrendsEndToEndTest {
     @Test
     void trafficThroughTwoInstancesShowsAsTheSumOnEitherWithItsOffendersAndEveryKeyExpires() {
         for (int i = 0; i < 3; i++) {
-            assertThat(send(first, "/packs/open", "opener-" + i)).isEqualTo(200);
+            assertThat(send(gateways.first(), "/packs/open", "opener-" + i)).isEqualTo(200);
         }
         for (int i = 3; i < 5; i++) {
-            assertThat(send(second, "/packs/open", "opener-" + i)).isEqualTo(200);
+            assertThat(send(gateways.second(), "/packs/open", "opener-" + i)).isEqualTo(200);
         }
-        assertThat(send(first, "/tiny", "mallory")).isEqualTo(200);
+        assertThat(send(gateways.first(), "/tiny", "mallory")).isEqualTo(200);
         for (int i = 0; i < 5; i++) { // limit 1: five violations, the fifth blocks
-            assertThat(send(i % 2 == 0 ? second : first, "/tiny", "mallory")).isEqualTo(429);
+            assertThat(send(i % 2 == 0 ? gateways.second() : gateways.first(), "/tiny", "mallory")).isEqualTo(429);
         }
-        assertThat(send(second, "/tiny", "mallory")).isEqualTo(403);
-        assertThat(send(first, "/tiny", "mallory")).isEqualTo(403);
-        assertThat(send(first, "/tiny", "eve")).isEqualTo(200);
-        assertThat(send(second, "/tiny", "eve")).isEqualTo(429);
+        assertThat(send(gateways.second(), "/tiny", "mallory")).isEqualTo(403);
+        assertThat(send(gateways.first(), "/tiny", "mallory")).isEqualTo(403);
+        assertThat(send(gateways.first(), "/tiny", "eve")).isEqualTo(200);
+        assertThat(send(gateways.second(), "/tiny", "eve")).isEqualTo(429);
 
         Map<String, Map<String, Long>> expected = Map.of("pack_create", counts(5, 0, 0), "tiny", counts(2, 6, 2));
-        for (GatewayApp gateway : List.of(first, second)) {
+        for (GatewayApp gateway : List.of(gateways.first(), gateways.second())) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(sums(read(gateway, "/admin/api/trends?minutes=5")))
                             .isEqualTo(expected));
         }
-        System.out.println("FIGURES trends answer: " + read(first, "/admin/api/trends?minutes=5"));
-        JsonNode offenders = read(second, "/admin/api/offenders?minutes=60&limit=10");
+        System.out.println("FIGURES trends answer: " + read(gateways.first(), "/admin/api/trends?minutes=5"));
+        JsonNode offenders = read(gateways.second(), "/admin/api/offenders?minutes=60&limit=10");
         assertThat(offenders.toString()).isEqualTo("[{\"userId\":\"mallory\",\"violations\":5},"
                 + "{\"userId\":\"eve\",\"violations\":1}]");
-        assertThat(read(first, "/admin/api/offenders?limit=1").toString())
+        assertThat(read(gateways.first(), "/admin/api/offenders?limit=1").toString())
                 .isEqualTo("[{\"userId\":\"mallory\",\"violations\":5}]");
 
-        List<String> keys = redis.keys("ag:{trends}*");
+        List<String> keys = gateways.redis().keys("ag:{trends}*");
         assertThat(keys).isNotEmpty();
-        for (String key : redis.keys("*")) {
-            assertThat(Long.parseLong(redis.run("PTTL", key).get(0))).as("TTL of %s", key).isPositive();
+        for (String key : gateways.redis().keys("*")) {
+            assertThat(Long.parseLong(gateways.redis().run("PTTL", key).get(0))).as("TTL of %s", key).isPositive();
         }
     }
 
@@ -148,16 +126,16 @@ class TrendsEndToEndTest {
      */
     @Test
     void countsReachRedisInOneCommandPerFlushIntervalNeverOnePerRequest() throws Exception {
-        assertThat(send(first, "/steady", "warm-up")).isEqualTo(200);
-        first.bean(Trends.class).flush().block(); // the add script is loaded; nothing is left to flush
+        assertThat(send(gateways.first(), "/steady", "warm-up")).isEqualTo(200);
+        gateways.first().bean(Trends.class).flush().block(); // the add script is loaded; nothing is left to flush
 
         int requests = 0;
         long started;
         long elapsed;
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             started = System.nanoTime();
             while (System.nanoTime() - started < 2_000_000_000L && requests < 2000) {
-                assertThat(send(first, "/steady", "steady-" + (requests % 50))).isEqualTo(200);
+                assertThat(send(gateways.first(), "/steady", "steady-" + (requests % 50))).isEqualTo(200);
                 requests++;
             }
             elapsed = System.nanoTime() - started;
@@ -180,7 +158,7 @@ class TrendsEndToEndTest {
         }
         int total = requests + 1; // and the warm-up
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                sums(read(second, "/admin/api/trends?minutes=2")).get("steady").get("allowed")).isEqualTo(total));
+                sums(read(gateways.second(), "/admin/api/trends?minutes=2")).get("steady").get("allowed")).isEqualTo(total));
     }
 
     private static long decisions(RedisMonitor monitor) {
@@ -195,21 +173,21 @@ class TrendsEndToEndTest {
     @Test
     void inventedActionsAreRefusedAndNeverCounted() {
         for (int i = 0; i < 50; i++) {
-            assertThat(first.client().get().uri("/packs/open").header("X-User-Id", "inventor")
+            assertThat(gateways.first().client().get().uri("/packs/open").header("X-User-Id", "inventor")
                     .header("X-Action", "made_up_" + i).exchange().returnResult(Void.class).getStatus().value())
                     .isEqualTo(400);
         }
-        assertThat(send(first, "/packs/open", "inventor")).isEqualTo(200);
-        first.bean(Trends.class).flush().block();
+        assertThat(send(gateways.first(), "/packs/open", "inventor")).isEqualTo(200);
+        gateways.first().bean(Trends.class).flush().block();
 
-        assertThat(sums(read(first, "/admin/api/trends?minutes=1440")).keySet()).containsExactly("pack_create");
+        assertThat(sums(read(gateways.first(), "/admin/api/trends?minutes=1440")).keySet()).containsExactly("pack_create");
     }
 
     @ParameterizedTest(name = "minutes={0}")
     @ValueSource(strings = {"0", "1441", "-1", "abc", "", "1.5", "99999999999", "60&minutes=5", "%201", "0x10",
             "60&minutes"})
     void aBadMinutesIsA400ProblemNamingIt(String minutes) {
-        admin(first).get().uri("/admin/api/trends?minutes=" + minutes).exchange()
+        admin(gateways.first()).get().uri("/admin/api/trends?minutes=" + minutes).exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
@@ -221,24 +199,24 @@ class TrendsEndToEndTest {
 
     @Test
     void offendersValidateTheirParametersTooAndEveryCallNeedsTheToken() {
-        admin(first).get().uri("/admin/api/offenders?minutes=61").exchange().expectStatus().isBadRequest()
+        admin(gateways.first()).get().uri("/admin/api/offenders?minutes=61").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.field").isEqualTo("minutes");
         for (String limit : List.of("0", "101", "x")) {
-            admin(first).get().uri("/admin/api/offenders?limit=" + limit).exchange().expectStatus().isBadRequest()
+            admin(gateways.first()).get().uri("/admin/api/offenders?limit=" + limit).exchange().expectStatus().isBadRequest()
                     .expectBody().jsonPath("$.field").isEqualTo("limit");
         }
-        admin(first).get().uri("/admin/api/trends?minutes=1440").exchange().expectStatus().isOk();
-        admin(first).get().uri("/admin/api/trends").exchange().expectStatus().isOk();
+        admin(gateways.first()).get().uri("/admin/api/trends?minutes=1440").exchange().expectStatus().isOk();
+        admin(gateways.first()).get().uri("/admin/api/trends").exchange().expectStatus().isOk();
         for (String uri : List.of("/admin/api/trends?minutes=60", "/admin/api/offenders", "/admin/api/limits")) {
-            first.client().get().uri(uri).exchange().expectStatus().isUnauthorized();
-            first.client().get().uri(uri).header("Authorization", "Bearer wrong").exchange()
+            gateways.first().client().get().uri(uri).exchange().expectStatus().isUnauthorized();
+            gateways.first().client().get().uri(uri).header("Authorization", "Bearer wrong").exchange()
                     .expectStatus().isUnauthorized();
         }
     }
 
     @Test
     void theLimitsInForceAreListedPerAction() {
-        JsonNode limits = read(first, "/admin/api/limits");
+        JsonNode limits = read(gateways.first(), "/admin/api/limits");
         List<String> actions = new ArrayList<>();
         limits.forEach(entry -> actions.add(entry.get("action").asString()));
         assertThat(actions).isSorted().contains("pack_create", "tiny", "shaped", "failed_login");
