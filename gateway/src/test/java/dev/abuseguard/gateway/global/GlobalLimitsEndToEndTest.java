@@ -4,11 +4,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.global.GlobalSync;
 import dev.abuseguard.testsupport.ManualClock;
 import dev.abuseguard.testsupport.RedisMonitor;
@@ -34,7 +36,6 @@ import reactor.core.publisher.Mono;
 class GlobalLimitsEndToEndTest {
 
     private static final RedisServer redis = RedisServer.shared();
-    private static final String TOKEN = "global-token";
     private static final long HOUR = 3_600_000;
     private static final long SYNC_MILLIS = 100;
     private static final ManualClock clock = new ManualClock(1_800_000_000_000L / HOUR * HOUR + 10 * 60_000);
@@ -78,10 +79,10 @@ class GlobalLimitsEndToEndTest {
     }
 
     private static GatewayApp gateway(String... more) {
-        List<String> args = new ArrayList<>(List.of("--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.global-sync-interval=" + SYNC_MILLIS + "ms"));
+        List<String> args = new ArrayList<>(List.of("--abuse-guard.global-sync-interval=" + SYNC_MILLIS + "ms"));
         args.addAll(List.of(more));
-        return GatewayApp.start(routes(backend.port()), redis.port(), clock, args.toArray(String[]::new));
+        return GatewayApp.start(routes(backend.port()), redis.port(), clock,
+                GatewayExtension.defaults(args.toArray(String[]::new)));
     }
 
     @BeforeAll
@@ -209,7 +210,7 @@ class GlobalLimitsEndToEndTest {
         // no violation, no score: the user's next request of another action still says 0
         first.client().get().uri("/packs/open").header("X-User-Id", "shape").exchange()
                 .expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Score", "0");
-        String events = first.client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + TOKEN)
+        String events = first.client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events).doesNotContain("shape").doesNotContain("other");
     }

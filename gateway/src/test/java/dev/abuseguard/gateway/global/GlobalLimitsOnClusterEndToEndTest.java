@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.ManualClock;
 import dev.abuseguard.testsupport.RedisCluster;
 import dev.abuseguard.testsupport.RedisServer;
@@ -31,8 +32,8 @@ class GlobalLimitsOnClusterEndToEndTest {
         cluster = RedisCluster.start();
         backend = Backends.answeringOk();
         String routes = GlobalLimitsEndToEndTest.routes(backend.port());
-        first = GatewayApp.startOnCluster(routes, cluster.nodesProperty(), clock, "--abuse-guard.store.redis.timeout=2s");
-        second = GatewayApp.startOnCluster(routes, cluster.nodesProperty(), clock, "--abuse-guard.store.redis.timeout=2s");
+        first = GatewayApp.startOnCluster(routes, cluster.nodesProperty(), clock, GatewayExtension.defaults());
+        second = GatewayApp.startOnCluster(routes, cluster.nodesProperty(), clock, GatewayExtension.defaults());
     }
 
     @AfterAll

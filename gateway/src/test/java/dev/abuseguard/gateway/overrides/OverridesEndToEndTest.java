@@ -1,19 +1,17 @@
 package dev.abuseguard.gateway.overrides;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisMonitor;
-import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -23,48 +21,29 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class OverridesEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "overrides-token";
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        String routes = TestRoutes.to(backend.port());
-        String[] args = {"--abuse-guard.store.redis.timeout=5s", "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.exempt-users[0]=staff-1",
-                "--abuse-guard.tiers.premium.tiny.limit=3", "--abuse-guard.tiers.premium.tiny.window=1h",
-                // the trend counts are added every 5 s by default: one command of their own that MONITOR would
-                // show among the decisions counted here (TrendsEndToEndTest counts those)
-                "--abuse-guard.trends.flush-interval=1h"};
-        first = GatewayApp.start(routes, redis.port(), args);
-        second = GatewayApp.start(routes, redis.port(), args);
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).stubbedBackend().storeTimeout("5s")
+            .with("--abuse-guard.exempt-users[0]=staff-1",
+                    "--abuse-guard.tiers.premium.tiny.limit=3", "--abuse-guard.tiers.premium.tiny.window=1h",
+                    // the trend counts are added every 5 s by default: one command of their own that MONITOR would
+                    // show among the decisions counted here (TrendsEndToEndTest counts those)
+                    "--abuse-guard.trends.flush-interval=1h");
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        backend.resetAll();
-        Backends.answerOk(backend);
+        gateways.redis().flushAll();
+        gateways.backend().resetAll();
+        Backends.answerOk(gateways.backend());
     }
 
     @Test
     void anExemptUserIsForwardedWithoutSpendingOnEveryInstanceInOneRoundTrip() throws Exception {
-        admin(second).put().uri("/admin/api/users/vip/exempt").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.second()).put().uri("/admin/api/users/vip/exempt").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"reason\":\"load test\",\"duration\":\"1h\"}").exchange().expectStatus().isNoContent();
-        tiny(first, "vip"); // opens the connections
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        tiny(gateways.first(), "vip"); // opens the connections
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 5; i++) {
-                first.client().get().uri("/tiny").header("X-User-Id", "vip").exchange().expectStatus().isOk()
+                gateways.first().client().get().uri("/tiny").header("X-User-Id", "vip").exchange().expectStatus().isOk()
                         .expectHeader().valueEquals("X-Abuse-Exempt", "true");
             }
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().size() >= 5);
@@ -74,25 +53,25 @@ class OverridesEndToEndTest {
                     .hasSize(5).containsOnly("EVALSHA");
             assertThat(monitor.scriptCommands()).containsOnly("TIME", "HMGET"); // nothing spent, nothing scored
         }
-        admin(first).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
+        admin(gateways.first()).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$[?(@.userId=='vip')].reason").isEqualTo("load test")
                 .jsonPath("$[?(@.userId=='staff-1')].reason").isEqualTo("configuration");
-        admin(first).delete().uri("/admin/api/users/vip/exempt").exchange().expectStatus().isNoContent();
-        tiny(second, "vip").expectStatus().isOk().expectHeader().doesNotExist("X-Abuse-Exempt");
-        tiny(second, "vip").expectStatus().isEqualTo(429);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> admin(first).get()
+        admin(gateways.first()).delete().uri("/admin/api/users/vip/exempt").exchange().expectStatus().isNoContent();
+        tiny(gateways.second(), "vip").expectStatus().isOk().expectHeader().doesNotExist("X-Abuse-Exempt");
+        tiny(gateways.second(), "vip").expectStatus().isEqualTo(429);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> admin(gateways.first()).get()
                 .uri("/admin/api/events?limit=10").accept(MediaType.APPLICATION_JSON).exchange().expectBody()
                 .jsonPath("$[?(@.type=='OVERRIDE')].userId").isEqualTo(java.util.List.of("vip", "vip")));
     }
 
     @Test
     void aConfiguredExemptUserCostsNoRoundTrip() throws Exception {
-        tiny(first, "warm");
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        tiny(gateways.first(), "warm");
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 3; i++) {
-                tiny(first, "staff-1").expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Exempt", "true");
+                tiny(gateways.first(), "staff-1").expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Exempt", "true");
             }
-            tiny(first, "someone").expectStatus().isOk();
+            tiny(gateways.first(), "someone").expectStatus().isOk();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.clientCommands().isEmpty());
             assertThat(monitor.clientCommands()).containsExactly("EVALSHA"); // someone's, none for staff-1
         }
@@ -100,50 +79,50 @@ class OverridesEndToEndTest {
 
     @Test
     void anOwnLimitWinsOverTheTierAndTheTierOverTheActionOnEveryInstance() throws Exception {
-        admin(first).put().uri("/admin/api/users/gold/tier").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.first()).put().uri("/admin/api/users/gold/tier").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"tier\":\"premium\"}").exchange().expectStatus().isNoContent();
         for (int i = 0; i < 3; i++) {
-            tiny(i % 2 == 0 ? first : second, "gold").expectStatus().isOk()
+            tiny(i % 2 == 0 ? gateways.first() : gateways.second(), "gold").expectStatus().isOk()
                     .expectHeader().valueEquals("X-RateLimit-Limit", "3");
         }
-        tiny(second, "gold").expectStatus().isEqualTo(429);
+        tiny(gateways.second(), "gold").expectStatus().isEqualTo(429);
 
-        admin(second).put().uri("/admin/api/users/own/tier").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.second()).put().uri("/admin/api/users/own/tier").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"tier\":\"premium\"}").exchange().expectStatus().isNoContent();
-        admin(second).put().uri("/admin/api/users/own/limits/tiny").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.second()).put().uri("/admin/api/users/own/limits/tiny").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"limit\":2,\"window\":\"1h\"}").exchange().expectStatus().isNoContent();
-        tiny(first, "own");
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
-            tiny(second, "own").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "2")
+        tiny(gateways.first(), "own");
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
+            tiny(gateways.second(), "own").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "2")
                     .expectHeader().valueEquals("X-RateLimit-Remaining", "0");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.clientCommands().isEmpty());
             assertThat(monitor.clientCommands()).containsExactly("EVALSHA"); // one round trip, overrides included
         }
-        tiny(first, "own").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Limit", "2");
-        tiny(first, "plain").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
+        tiny(gateways.first(), "own").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Limit", "2");
+        tiny(gateways.first(), "plain").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
     }
 
     @Test
     void badOverridesAreRefusedWithAProblemAndNothingStored() {
-        admin(first).put().uri("/admin/api/users/u1/limits/tiny").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.first()).put().uri("/admin/api/users/u1/limits/tiny").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"limit\":0,\"window\":\"1h\"}").exchange().expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("limit"));
-        admin(first).put().uri("/admin/api/users/u1/limits/nope").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.first()).put().uri("/admin/api/users/u1/limits/nope").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"limit\":3,\"window\":\"1h\"}").exchange().expectStatus().isNotFound();
-        admin(first).put().uri("/admin/api/users/u1/tier").contentType(MediaType.APPLICATION_JSON)
+        admin(gateways.first()).put().uri("/admin/api/users/u1/tier").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"tier\":\"platinum\"}").exchange().expectStatus().isBadRequest();
-        tiny(first, "u1").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
+        tiny(gateways.first(), "u1").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
     }
 
     @Test
     void theListOfExemptUsersAnswersEveryTimeItIsAsked() {
         for (int i = 0; i < 30; i++) {
-            admin(first).put().uri("/admin/api/users/listed-" + i + "/exempt").contentType(MediaType.APPLICATION_JSON)
+            admin(gateways.first()).put().uri("/admin/api/users/listed-" + i + "/exempt").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"reason\":\"r" + i + "\"}").exchange().expectStatus().isNoContent();
         }
         for (int i = 0; i < 10; i++) {
-            admin(first).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
+            admin(gateways.first()).get().uri("/admin/api/exempt").exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$[?(@.userId=='listed-29')].reason").isEqualTo("r29");
         }
     }
@@ -153,6 +132,6 @@ class OverridesEndToEndTest {
     }
 
     private static WebTestClient admin(GatewayApp app) {
-        return app.client().mutate().defaultHeader("Authorization", "Bearer " + TOKEN).build();
+        return app.client().mutate().defaultHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
     }
 }

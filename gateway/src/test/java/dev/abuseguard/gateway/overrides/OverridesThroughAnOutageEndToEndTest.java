@@ -1,26 +1,23 @@
 package dev.abuseguard.gateway.overrides;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -36,70 +33,45 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OverridesThroughAnOutageEndToEndTest {
 
-    private static final String TOKEN = "overrides-outage-token";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int EXEMPT_REQUESTS = 30;
     private static final Pattern COPIED = Pattern.compile("(?m)^abuseguard_overrides_copied(?:\\{[^}]*})? (\\S+)$");
     private static final AtomicInteger probes = new AtomicInteger();
-    private static RedisServer redis;
     private static boolean paused;
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-    /** Started once the first test's overrides are set; closed with the others (closing one stops them all). */
+    /** Started once the first test's overrides are set ({@code startAnother}); the extension closes it with the others. */
     private static GatewayApp latecomer;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        backend = Backends.answeringOk();
-        first = gateway();
-        second = gateway();
-    }
 
     /**
      * The copies are read afresh only hourly: an instance started before a change knows of it only by its news
      * until an outage ends.
      */
-    private static GatewayApp gateway() {
-        return GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=200ms", "--abuse-guard.store.redis.wait-in-open-state=500ms",
-                "--abuse-guard.store.redis.block-cache-ttl=1h", "--abuse-guard.admin.token=" + TOKEN,
-                "--abuse-guard.tiers.premium.tiny.limit=3", "--abuse-guard.tiers.premium.tiny.window=1h");
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().ownRedis().instances(2)
+            .storeTimeout("200ms")
+            .with("--abuse-guard.store.redis.wait-in-open-state=500ms", "--abuse-guard.store.redis.block-cache-ttl=1h",
+                    "--abuse-guard.tiers.premium.tiny.limit=3", "--abuse-guard.tiers.premium.tiny.window=1h");
 
     /** A test that failed while Redis was frozen leaves it running for the next. */
     @AfterEach
     void thaw() {
         if (paused) {
-            redis.resume();
+            gateways.redis().resume();
             paused = false;
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (latecomer != null) {
-            latecomer.close();
-        }
-        first.close();
-        second.close();
-        backend.stop();
-        redis.close();
     }
 
     @Test
     @Order(1)
     void exemptTieredAndOwnLimitUsersKeepTheirTermsOnEveryInstanceWhileRedisHangs() {
-        admin(first, HttpMethod.PUT, "/users/vip/exempt", "{\"reason\":\"partner\"}");
-        admin(first, HttpMethod.PUT, "/users/gold/tier", "{\"tier\":\"premium\"}");
-        admin(first, HttpMethod.PUT, "/users/own/limits/tiny", "{\"limit\":2,\"window\":\"1h\"}");
-        latecomer = gateway(); // reads its copy at start; the second instance, started before, hears the news
-        List<GatewayApp> all = List.of(first, second, latecomer);
+        admin(gateways.first(), HttpMethod.PUT, "/users/vip/exempt", "{\"reason\":\"partner\"}");
+        admin(gateways.first(), HttpMethod.PUT, "/users/gold/tier", "{\"tier\":\"premium\"}");
+        admin(gateways.first(), HttpMethod.PUT, "/users/own/limits/tiny", "{\"limit\":2,\"window\":\"1h\"}");
+        latecomer = gateways.startAnother(); // reads its copy at start; the second instance, started before, hears the news
+        List<GatewayApp> all = List.of(gateways.first(), gateways.second(), latecomer);
         await().atMost(WAIT).untilAsserted(() -> all.forEach(gateway ->
                 assertThat(copied(gateway)).as("users whose overrides the instance copied").isEqualTo(3)));
 
-        redis.pause();
+        gateways.redis().pause();
         paused = true;
         int exempt = 0;
         for (GatewayApp gateway : all) {
@@ -114,7 +86,7 @@ class OverridesThroughAnOutageEndToEndTest {
             assertLimitedAt(gateway, "plain", 1); // the action's own: the fallback decides
         }
 
-        redis.resume();
+        gateways.redis().resume();
         paused = false;
         awaitBackOnRedis(all);
         await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> all.forEach(gateway -> {
@@ -122,9 +94,9 @@ class OverridesThroughAnOutageEndToEndTest {
             assertThat(answer.getStatus().value()).isEqualTo(200);
             assertThat(answer.getResponseHeaders().getFirst("X-Abuse-Exempt")).isEqualTo("true");
         }));
-        assertThat(redis.run("GET", "ag:{u:vip}:abuse").get(0)).as("vip's abuse record").isNull();
-        assertThat(redis.run("ZSCORE", "ag:{idx}:blocked", "vip").get(0)).isNull();
-        assertThat(redis.run("HGET", "ag:{u:vip}:o", "exempt").get(0)).isEqualTo("-1");
+        assertThat(gateways.redis().run("GET", "ag:{u:vip}:abuse").get(0)).as("vip's abuse record").isNull();
+        assertThat(gateways.redis().run("ZSCORE", "ag:{idx}:blocked", "vip").get(0)).isNull();
+        assertThat(gateways.redis().run("HGET", "ag:{u:vip}:o", "exempt").get(0)).isEqualTo("-1");
         System.out.printf("FIGURES hung Redis: %d requests of the exempt user on 3 instances, all 200 with "
                 + "X-Abuse-Exempt; tier 3 and own limit 2 held on each%n", exempt);
     }
@@ -135,22 +107,22 @@ class OverridesThroughAnOutageEndToEndTest {
         // exempted as an instance of the version before does it: the hash and ag:exempt, no news, no index; the
         // instances, which read their copies at start, have not read this one
         long until = System.currentTimeMillis() + 3_600_000;
-        redis.run("HSET", "ag:{u:legacy}:o", "exempt", Long.toString(until), "reason", "old instance");
-        redis.run("PEXPIRE", "ag:{u:legacy}:o", "3600000");
-        redis.run("ZADD", "ag:exempt", Long.toString(until), "legacy");
-        first.client().get().uri("/tiny").header("X-User-Id", "legacy").exchange().expectStatus().isOk()
+        gateways.redis().run("HSET", "ag:{u:legacy}:o", "exempt", Long.toString(until), "reason", "old instance");
+        gateways.redis().run("PEXPIRE", "ag:{u:legacy}:o", "3600000");
+        gateways.redis().run("ZADD", "ag:exempt", Long.toString(until), "legacy");
+        gateways.first().client().get().uri("/tiny").header("X-User-Id", "legacy").exchange().expectStatus().isOk()
                 .expectHeader().valueEquals("X-Abuse-Exempt", "true");
-        redis.run("SAVE"); // a crash that keeps what was saved
+        gateways.redis().run("SAVE"); // a crash that keeps what was saved
 
-        redis.kill();
-        Abusers.violateUntilBlocked(first.client(), "legacy"); // the copy does not know the exemption
-        assertThat(tiny(first, "legacy").getStatus().value()).isEqualTo(403);
-        Abusers.violateUntilBlocked(first.client(), "trudy");
+        gateways.redis().kill();
+        Abusers.violateUntilBlocked(gateways.first().client(), "legacy"); // the copy does not know the exemption
+        assertThat(tiny(gateways.first(), "legacy").getStatus().value()).isEqualTo(403);
+        Abusers.violateUntilBlocked(gateways.first().client(), "trudy");
 
-        redis.restart();
-        List<GatewayApp> all = latecomer == null ? List.of(first, second) : List.of(first, second, latecomer);
+        gateways.redis().restart();
+        List<GatewayApp> all = latecomer == null ? List.of(gateways.first(), gateways.second()) : List.of(gateways.first(), gateways.second(), latecomer);
         awaitBackOnRedis(all);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.run("GET", "ag:{u:trudy}:abuse").get(0))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(gateways.redis().run("GET", "ag:{u:trudy}:abuse").get(0))
                 .as("trudy's block, written back").startsWith("100:-1:"));
         await().atMost(WAIT).untilAsserted(() -> {
             for (GatewayApp gateway : all) {
@@ -164,9 +136,9 @@ class OverridesThroughAnOutageEndToEndTest {
             assertThat(tiny(gateway, "legacy").getStatus().value()).isEqualTo(200);
             assertThat(tiny(gateway, "trudy").getStatus().value()).as("trudy, blocked by the first").isEqualTo(403);
         }));
-        String record = redis.run("GET", "ag:{u:legacy}:abuse").get(0);
+        String record = gateways.redis().run("GET", "ag:{u:legacy}:abuse").get(0);
         assertThat(record == null || !record.split(":")[1].startsWith("-")).as("legacy's record %s", record).isTrue();
-        assertThat(redis.run("ZSCORE", "ag:{idx}:blocked", "legacy").get(0)).isNull();
+        assertThat(gateways.redis().run("ZSCORE", "ag:{idx}:blocked", "legacy").get(0)).isNull();
     }
 
     /** The limit's requests are forwarded with the limit in the headers, the next one is a 429. */
@@ -185,7 +157,7 @@ class OverridesThroughAnOutageEndToEndTest {
     private static void awaitBackOnRedis(List<GatewayApp> all) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> all.forEach(gateway -> {
             probe(gateway);
-            gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer " + TOKEN).exchange()
+            gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                     .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("UP");
         }));
     }
@@ -200,12 +172,12 @@ class OverridesThroughAnOutageEndToEndTest {
     }
 
     private static void admin(GatewayApp gateway, HttpMethod method, String path, String body) {
-        gateway.client().method(method).uri("/admin/api" + path).header("Authorization", "Bearer " + TOKEN)
+        gateway.client().method(method).uri("/admin/api" + path).header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isNoContent();
     }
 
     private static double copied(GatewayApp gateway) {
-        String metrics = gateway.client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN)
+        String metrics = gateway.client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         Matcher gauge = COPIED.matcher(metrics == null ? "" : metrics);
         assertThat(gauge.find()).as("abuseguard_overrides_copied in /actuator/prometheus").isTrue();

@@ -1,19 +1,17 @@
 package dev.abuseguard.gateway.redis;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -25,35 +23,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class BlocksThroughAnOutageEndToEndTest {
 
-    private static final String TOKEN = "outage-admin-token";
     private static final Duration OUTAGE = Duration.ofSeconds(4);
-    private static RedisServer redis;
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        backend = Backends.answeringOk();
-        first = gateway();
-        second = gateway();
-    }
 
     /** A short safety interval, so that a copy of the blocks that merely expired would show within the outage. */
-    private static GatewayApp gateway() {
-        return GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                "--abuse-guard.store.redis.timeout=200ms", "--abuse-guard.store.redis.wait-in-open-state=500ms",
-                "--abuse-guard.store.redis.block-cache-ttl=1s", "--abuse-guard.admin.token=" + TOKEN);
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().ownRedis().instances(2)
+            .storeTimeout("200ms")
+            .with("--abuse-guard.store.redis.wait-in-open-state=500ms", "--abuse-guard.store.redis.block-cache-ttl=1s");
 
+    /** A test that failed while Redis was frozen leaves it frozen: thawed before the gateways stop. */
     @AfterAll
-    static void stop() {
-        redis.resume();
-        first.close();
-        second.close();
-        backend.stop();
-        redis.close();
+    static void thaw() {
+        gateways.redis().resume();
     }
 
     private static int status(GatewayApp gateway, String path, String user) {
@@ -63,21 +44,21 @@ class BlocksThroughAnOutageEndToEndTest {
 
     private static void admin(GatewayApp gateway, String method, String path) {
         gateway.client().method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
-                .header("Authorization", "Bearer " + TOKEN).exchange().expectStatus().is2xxSuccessful();
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange().expectStatus().is2xxSuccessful();
     }
 
     @Test
     void blocksAndBansHoldOnEveryInstanceThroughAnOutageAndTheirNewsFlowsWhenRedisIsBack() {
-        Abusers.violateUntilBlocked(first.client(), "mallory");
-        admin(first, "POST", "/users/eve/ban");
-        try (GatewayApp latecomer = gateway()) {
-            List<GatewayApp> all = List.of(first, second, latecomer);
+        Abusers.violateUntilBlocked(gateways.first().client(), "mallory");
+        admin(gateways.first(), "POST", "/users/eve/ban");
+        try (GatewayApp latecomer = gateways.startAnother()) {
+            List<GatewayApp> all = List.of(gateways.first(), gateways.second(), latecomer);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> all.forEach(gateway -> {
                 assertThat(status(gateway, "/packs/open", "mallory")).isEqualTo(403);
                 assertThat(status(gateway, "/packs/open", "eve")).isEqualTo(403);
             }));
 
-            redis.pause();
+            gateways.redis().pause();
             long outageEnds = System.nanoTime() + OUTAGE.toNanos();
             int refused = 0;
             while (System.nanoTime() < outageEnds) {
@@ -88,17 +69,17 @@ class BlocksThroughAnOutageEndToEndTest {
                 }
             }
             assertThat(status(latecomer, "/packs/open", "innocent")).as("decided locally").isEqualTo(200);
-            WebTestClient firstClient = first.client();
+            WebTestClient firstClient = gateways.first().client();
             Abusers.violateUntilBlocked(firstClient, "trudy"); // blocked by the first instance's memory alone
-            assertThat(status(second, "/packs/open", "trudy")).isEqualTo(200);
+            assertThat(status(gateways.second(), "/packs/open", "trudy")).isEqualTo(200);
 
-            redis.resume();
+            gateways.redis().resume();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(status(second, "/packs/open", "trudy")).as("trudy's block reached the others")
+                    assertThat(status(gateways.second(), "/packs/open", "trudy")).as("trudy's block reached the others")
                             .isEqualTo(403));
-            assertThat(redis.run("GET", "ag:{u:trudy}:abuse").get(0)).startsWith("100:-1:");
+            assertThat(gateways.redis().run("GET", "ag:{u:trudy}:abuse").get(0)).startsWith("100:-1:");
 
-            admin(first, "DELETE", "/users/eve/ban");
+            admin(gateways.first(), "DELETE", "/users/eve/ban");
             long unbannedAt = System.nanoTime();
             await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> all.forEach(gateway ->
                     assertThat(status(gateway, "/packs/open", "eve")).isEqualTo(200)));

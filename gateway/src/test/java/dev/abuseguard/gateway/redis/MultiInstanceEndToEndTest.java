@@ -2,15 +2,14 @@ package dev.abuseguard.gateway.redis;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Abusers;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.gateway.testsupport.TestRoutes;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisMonitor;
-import dev.abuseguard.testsupport.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
@@ -19,10 +18,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -31,37 +29,19 @@ import reactor.core.publisher.Flux;
 /** Two gateway instances on one Redis decide as one, and each decision is one round trip to Redis. */
 class MultiInstanceEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-    private static final String TOKEN = "multi-instance-token";
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.started();
-        String routes = TestRoutes.to(backend.port());
-        // a generous time limit: this test is about exactness, not about failing over under load
-        // the trend counts are added every 5 s by default: one command of their own that MONITOR would show
-        // among the decisions counted here (TrendsEndToEndTest counts those)
-        first = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=5s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.trends.flush-interval=1h");
-        second = GatewayApp.start(routes, redis.port(), "--abuse-guard.store.redis.timeout=5s",
-                "--abuse-guard.admin.token=" + TOKEN, "--abuse-guard.trends.flush-interval=1h");
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        backend.stop();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).stubbedBackend()
+            // a generous time limit: this test is about exactness, not about failing over under load
+            .storeTimeout("5s")
+            // the trend counts are added every 5 s by default: one command of their own that MONITOR would show
+            // among the decisions counted here (TrendsEndToEndTest counts those)
+            .with("--abuse-guard.trends.flush-interval=1h");
 
     @BeforeEach
     void reset() {
-        redis.flushAll();
-        backend.resetAll();
-        Backends.answerOk(backend);
+        gateways.redis().flushAll();
+        gateways.backend().resetAll();
+        Backends.answerOk(gateways.backend());
     }
 
     /**
@@ -72,7 +52,7 @@ class MultiInstanceEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"exact_tb", "exact_sw", "exact_fw", "exact_lb"})
     void twoHundredConcurrentRequestsOfOneUserAcrossTwoInstancesAdmitExactlyTheLimit(String action) {
-        List<WebClient> instances = List.of(first.webClient(), second.webClient());
+        List<WebClient> instances = List.of(gateways.first().webClient(), gateways.second().webClient());
 
         List<Integer> statuses = Flux.range(0, 200)
                 .flatMap(i -> instances.get(i % 2).post().uri("/exact/go").header("X-User-Id", "racer-" + action)
@@ -83,20 +63,20 @@ class MultiInstanceEndToEndTest {
         Map<Integer, Long> byStatus = statuses.stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(Collections.frequency(statuses, 200)).as("admitted, by status: %s; decisions not made on Redis: %s",
-                byStatus, first.bean(MeterRegistry.class)
+                byStatus, gateways.first().bean(MeterRegistry.class)
                         .find("abuseguard.store.fallbacks").counters().stream()
                         .map(c -> c.getId().getTags() + "=" + c.count()).toList()).isEqualTo(5);
         assertThat(byStatus.keySet()).as("the rest are rate limited, then blocked").containsOnly(200, 429, 403);
         assertThat(Collections.frequency(statuses, 429)).isEqualTo(5); // the fifth violation blocks
-        backend.verify(5, anyRequestedFor(anyUrl()));
+        gateways.backend().verify(5, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void anAllowedDecisionIsExactlyOneCommandSentToRedis() throws Exception {
-        WebClient gateway = first.webClient();
+        WebClient gateway = gateways.first().webClient();
         gateway.get().uri("/packs/warm-up").header("X-User-Id", "warm").retrieve().toBodilessEntity().block();
 
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 20; i++) {
                 assertThat(gateway.get().uri("/packs/open").header("X-User-Id", "user-" + i)
                         .retrieve().toBodilessEntity().block().getStatusCode().value()).isEqualTo(200);
@@ -117,34 +97,34 @@ class MultiInstanceEndToEndTest {
 
     @Test
     void aBlockedUserCostsRedisNothingAndAnUnblockOnAnotherInstanceReachesTheCacheWithinASecond() throws Exception {
-        blockOn(first, "hammer");
+        blockOn(gateways.first(), "hammer");
 
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 50; i++) {
-                first.client().get().uri("/packs/open").header("X-User-Id", "hammer").exchange()
+                gateways.first().client().get().uri("/packs/open").header("X-User-Id", "hammer").exchange()
                         .expectStatus().isForbidden().expectHeader().valueEquals("X-Abuse-Score", "100");
             }
-            first.client().get().uri("/packs/open").header("X-User-Id", "someone").exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/packs/open").header("X-User-Id", "someone").exchange().expectStatus().isOk();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().contains("EVALSHA"));
             // the one decision script seen is the other user's; the 50 blocked requests sent nothing
             assertThat(monitor.clientCommands()).filteredOn(c -> c.startsWith("EVAL")).hasSize(1);
         }
 
         long start = System.nanoTime();
-        second.client().delete().uri("/admin/api/users/hammer/ban").header("Authorization", "Bearer " + TOKEN)
+        gateways.second().client().delete().uri("/admin/api/users/hammer/ban").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isNoContent();
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
-                first.webClient().get().uri("/packs/open").header("X-User-Id", "hammer")
+                gateways.first().webClient().get().uri("/packs/open").header("X-User-Id", "hammer")
                         .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block() == 200);
         System.out.printf("FIGURES near cache: unblock on one instance reached the other after %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
 
-        blockOn(first, "hammer2");
-        first.client().get().uri("/packs/open").header("X-User-Id", "hammer2").exchange().expectStatus().isForbidden();
-        second.client().post().uri("/admin/api/users/hammer2/reset").header("Authorization", "Bearer " + TOKEN)
+        blockOn(gateways.first(), "hammer2");
+        gateways.first().client().get().uri("/packs/open").header("X-User-Id", "hammer2").exchange().expectStatus().isForbidden();
+        gateways.second().client().post().uri("/admin/api/users/hammer2/reset").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isNoContent();
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
-                first.webClient().get().uri("/tiny").header("X-User-Id", "hammer2")
+                gateways.first().webClient().get().uri("/tiny").header("X-User-Id", "hammer2")
                         .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block() == 200);
     }
 }

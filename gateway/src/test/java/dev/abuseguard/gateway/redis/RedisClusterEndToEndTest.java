@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.TestRoutes;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.testsupport.RedisCluster;
@@ -49,11 +50,11 @@ class RedisClusterEndToEndTest {
         cluster = RedisCluster.start();
         backend = Backends.answeringOk();
         gateway = GatewayApp.startOnCluster(TestRoutes.to(backend.port()), cluster.nodesProperty(),
-                "--abuse-guard.store.redis.timeout=2s", "--abuse-guard.admin.token=health-token",
-                "--spring.data.redis.lettuce.cluster.refresh.period=" + REFRESH_PERIOD.toSeconds() + "s",
-                // the trends flush (one EVALSHA of its own every flush-interval, 5 s by default) kept out of the
-                // measured windows: what is counted here is what decisions and the topology refresh send
-                "--abuse-guard.trends.flush-interval=10m");
+                GatewayExtension.defaults(
+                        "--spring.data.redis.lettuce.cluster.refresh.period=" + REFRESH_PERIOD.toSeconds() + "s",
+                        // the trends flush (one EVALSHA of its own every flush-interval, 5 s by default) kept out of
+                        // the measured windows: what is counted here is what decisions and the topology refresh send
+                        "--abuse-guard.trends.flush-interval=10m"));
         client = gateway.client();
         awaitDecidingOnTheCluster();
     }
@@ -127,7 +128,7 @@ class RedisClusterEndToEndTest {
 
         backend.verify(2, anyRequestedFor(anyUrl()));
         // decided on the cluster all along, not from the local fallback
-        client.get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
+        client.get().uri("/actuator/health").header("Authorization", GatewayExtension.bearer()).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("UP");
         // all of mallory's keys sit on the one node that serves her hash tag

@@ -1,5 +1,6 @@
 package dev.abuseguard.gateway.redis;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterFailoverEndToEndTest {
 
-    private static final String TOKEN = "cluster-failover-token";
     /** How long a master may be unreachable before the cluster fails it over; Redis's default is 15 s. */
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
 
@@ -47,7 +47,7 @@ class RedisClusterFailoverEndToEndTest {
                 // a time limit a loaded 2-core machine keeps; the breaker probes again after a second
                 "--abuse-guard.store.redis.timeout=500ms",
                 "--abuse-guard.store.redis.wait-in-open-state=1s",
-                "--abuse-guard.admin.token=" + TOKEN);
+                "--abuse-guard.admin.token=" + ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -76,8 +76,8 @@ class RedisClusterFailoverEndToEndTest {
         assertThat(cluster.masters()).as("masters").hasSize(3);
         assertThat(cluster.replicas()).as("replicas").hasSize(3);
         Function<String, RedisServer> nodeFor = RedisClusterFailoverEndToEndTest::ownerOf;
-        FailoverLoad.awaitEveryLaneOn(first, TOKEN, nodeFor, "warm-a-", Duration.ofSeconds(30));
-        FailoverLoad.awaitEveryLaneOn(second, TOKEN, nodeFor, "warm-b-", Duration.ofSeconds(30));
+        FailoverLoad.awaitEveryLaneOn(first, ADMIN_TOKEN, nodeFor, "warm-a-", Duration.ofSeconds(30));
+        FailoverLoad.awaitEveryLaneOn(second, ADMIN_TOKEN, nodeFor, "warm-b-", Duration.ofSeconds(30));
 
         RedisServer victim = cluster.masters().get(0);
         RedisServer promoted = cluster.replicaOf(victim);
@@ -104,8 +104,8 @@ class RedisClusterFailoverEndToEndTest {
                     FailoverLoad.fallbacks(first) + FailoverLoad.fallbacks(second) - fallbacksBefore);
         }
 
-        FailoverLoad.awaitEveryLaneOn(first, TOKEN, nodeFor, "lanes-a-", Duration.ofSeconds(15));
-        FailoverLoad.awaitEveryLaneOn(second, TOKEN, nodeFor, "lanes-b-", Duration.ofSeconds(15));
+        FailoverLoad.awaitEveryLaneOn(first, ADMIN_TOKEN, nodeFor, "lanes-a-", Duration.ofSeconds(15));
+        FailoverLoad.awaitEveryLaneOn(second, ADMIN_TOKEN, nodeFor, "lanes-b-", Duration.ofSeconds(15));
         FailoverLoad.assertExactAcross(first, second, exactUser);
         assertThat(ownerOf(exactUser)).isSameAs(promoted);
         List<String> keys = promoted.keys("ag:{u:" + exactUser + "}:*");

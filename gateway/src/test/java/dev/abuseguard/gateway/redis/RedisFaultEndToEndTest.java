@@ -1,11 +1,13 @@
 package dev.abuseguard.gateway.redis;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.TestRoutes;
 import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
@@ -56,7 +58,7 @@ class RedisFaultEndToEndTest {
         gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
                 "--abuse-guard.store.redis.timeout=" + TIME_LIMIT_MS + "ms",
                 "--abuse-guard.store.redis.wait-in-open-state=" + WAIT_IN_OPEN.toMillis() + "ms",
-                "--abuse-guard.admin.token=health-token");
+                "--abuse-guard.admin.token=" + ADMIN_TOKEN);
     }
 
     @AfterEach
@@ -146,7 +148,7 @@ class RedisFaultEndToEndTest {
         redis.kill();
         runFor("killed", Duration.ofSeconds(3));
         assertNoLocalFailureAndNoLongWait("killed");
-        gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
+        gateway.client().get().uri("/actuator/health").header("Authorization", GatewayExtension.bearer()).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("DEGRADED");
 
@@ -156,7 +158,7 @@ class RedisFaultEndToEndTest {
                 worstMillis("killed", "/steady/x"), worstMillis("killed", "/steady-pay/x"),
                 during("killed", "/steady/x").size() + during("killed", "/steady-pay/x").size(), recovery);
         assertThat(recovery).isLessThanOrEqualTo(WAIT_IN_OPEN.toMillis() + 5_000);
-        gateway.client().get().uri("/actuator/health").header("Authorization", "Bearer health-token").exchange()
+        gateway.client().get().uri("/actuator/health").header("Authorization", GatewayExtension.bearer()).exchange()
                 .expectBody().jsonPath("$.components.abuseGuardStore.status").isEqualTo("UP");
     }
 

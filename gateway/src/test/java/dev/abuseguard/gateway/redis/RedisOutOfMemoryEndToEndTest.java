@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.TestRoutes;
 import dev.abuseguard.testsupport.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,7 @@ class RedisOutOfMemoryEndToEndTest {
         try (RedisServer redis = RedisServer.startOn(RedisServer.freePort(),
                      List.of("--maxmemory-policy", "noeviction"));
              GatewayApp gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                     "--abuse-guard.store.redis.timeout=2s")) {
+                     GatewayExtension.defaults())) {
             requests(gateway, 5); // on Redis, before it fills
             double before = fallbacks(gateway);
             fill(redis);
@@ -81,7 +82,7 @@ class RedisOutOfMemoryEndToEndTest {
         try (RedisServer redis = RedisServer.startOn(RedisServer.freePort(),
                      List.of("--maxmemory-policy", "volatile-lru"));
              GatewayApp gateway = GatewayApp.start(TestRoutes.to(backend.port()), redis.port(),
-                     "--abuse-guard.store.redis.timeout=2s")) {
+                     GatewayExtension.defaults())) {
             requests(gateway, 5);
             double before = fallbacks(gateway);
             fill(redis);

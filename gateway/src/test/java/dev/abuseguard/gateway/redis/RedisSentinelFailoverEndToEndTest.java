@@ -1,5 +1,6 @@
 package dev.abuseguard.gateway.redis;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class RedisSentinelFailoverEndToEndTest {
 
-    private static final String TOKEN = "sentinel-token";
 
     private static RedisSentinels redis;
     private static WireMockServer backend;
@@ -48,7 +48,7 @@ class RedisSentinelFailoverEndToEndTest {
                 // a time limit a loaded 2-core machine keeps; the breaker probes again after a second
                 "--abuse-guard.store.redis.timeout=500ms",
                 "--abuse-guard.store.redis.wait-in-open-state=1s",
-                "--abuse-guard.admin.token=" + TOKEN);
+                "--abuse-guard.admin.token=" + ADMIN_TOKEN);
     }
 
     /** New users, one per probe: any key of theirs on a node was written by a decision after the kill. */
@@ -76,8 +76,8 @@ class RedisSentinelFailoverEndToEndTest {
     void theMasterKilledUnderLoadCostsNoRequestAndDecisionsFollowThePromotedReplica() {
         RedisServer master = redis.master();
         RedisServer replica = redis.replica();
-        FailoverLoad.awaitEveryLaneOn(first, TOKEN, user -> master, "warm-a-", Duration.ofSeconds(30));
-        FailoverLoad.awaitEveryLaneOn(second, TOKEN, user -> master, "warm-b-", Duration.ofSeconds(30));
+        FailoverLoad.awaitEveryLaneOn(first, ADMIN_TOKEN, user -> master, "warm-a-", Duration.ofSeconds(30));
+        FailoverLoad.awaitEveryLaneOn(second, ADMIN_TOKEN, user -> master, "warm-b-", Duration.ofSeconds(30));
 
         try (FailoverLoad load = FailoverLoad.start(List.of(first, second), 4, Duration.ofSeconds(60))) {
             load.awaitServed(100);
@@ -103,8 +103,8 @@ class RedisSentinelFailoverEndToEndTest {
                     FailoverLoad.fallbacks(first) + FailoverLoad.fallbacks(second) - fallbacksBefore);
         }
 
-        FailoverLoad.awaitEveryLaneOn(first, TOKEN, user -> replica, "lanes-a-", Duration.ofSeconds(15));
-        FailoverLoad.awaitEveryLaneOn(second, TOKEN, user -> replica, "lanes-b-", Duration.ofSeconds(15));
+        FailoverLoad.awaitEveryLaneOn(first, ADMIN_TOKEN, user -> replica, "lanes-a-", Duration.ofSeconds(15));
+        FailoverLoad.awaitEveryLaneOn(second, ADMIN_TOKEN, user -> replica, "lanes-b-", Duration.ofSeconds(15));
         FailoverLoad.assertExactAcross(first, second, "exact-after-sentinel-failover");
         assertThat(replica.keys("ag:{u:exact-after-sentinel-failover}:*")).as("the user's keys on the promoted node")
                 .isNotEmpty();

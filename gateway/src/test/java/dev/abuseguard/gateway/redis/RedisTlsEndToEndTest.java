@@ -1,11 +1,13 @@
 package dev.abuseguard.gateway.redis;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.TestRoutes;
 import dev.abuseguard.testsupport.TlsRedisServer;
 import java.time.Duration;
@@ -91,12 +93,12 @@ class RedisTlsEndToEndTest {
     void refusedCredentialsShowInHealthAsDegradedWithTheReason() {
         List<String> args = new ArrayList<>(List.of("--spring.data.redis.host=127.0.0.1",
                 "--spring.data.redis.port=" + redis.port(), "--spring.data.redis.username=" + TlsRedisServer.USER,
-                "--spring.data.redis.password=wrong", "--abuse-guard.admin.token=admin-token"));
+                "--spring.data.redis.password=wrong", "--abuse-guard.admin.token=" + ADMIN_TOKEN));
         args.addAll(bundle());
         GatewayApp refused = keep(GatewayApp.startWithRedis(TestRoutes.to(backend.port()), args));
         refused.client().get().uri("/tiny").header("X-User-Id", "refused").exchange().expectStatus().isOk();
         Awaitility.await("the reason in health").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                refused.client().get().uri("/actuator/health").header("Authorization", "Bearer admin-token")
+                refused.client().get().uri("/actuator/health").header("Authorization", GatewayExtension.bearer())
                         .exchange().expectBody()
                         .jsonPath("$.components.abuseGuardStore.status").isEqualTo("DEGRADED")
                         .jsonPath("$.components.abuseGuardStore.details.reason").value(reason ->

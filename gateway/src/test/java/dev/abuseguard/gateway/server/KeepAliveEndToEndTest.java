@@ -1,22 +1,20 @@
 package dev.abuseguard.gateway.server;
 
+import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.DiscordSigner;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.gateway.testsupport.Interactions;
-import dev.abuseguard.testsupport.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every request on a kept-alive connection gets its answer, whatever the answer before it was: bot HTTP clients
@@ -28,44 +26,36 @@ class KeepAliveEndToEndTest {
 
     private static final int ROUNDS = 500;
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
-    private static final String TOKEN = "keep-alive-admin-token";
-    private static final RedisServer redis = RedisServer.sharedEmpty();
     private static final DiscordSigner discord = DiscordSigner.generate(Clock.systemUTC());
 
-    private static WireMockServer backend;
-    private static GatewayApp gateway;
 
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> """
+            spring.cloud.gateway.server.webflux.routes:
+              - { id: open,   uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/open/**" ],   filters: [ "AbuseGuard=open" ] }
+              - { id: tiny,   uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/tiny/**" ],   filters: [ "AbuseGuard=tiny" ] }
+              - { id: shared, uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/shared/**" ], filters: [ "AbuseGuard=shared" ] }
+              - { id: interactions, uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/interactions" ], filters: [ DiscordInteractions ] }
+            abuse-guard:
+              actions:
+                open:   { limit: 1000000, window: 1h, strategy: token-bucket }
+                tiny:   { limit: 1, window: 1h, strategy: token-bucket }
+                shared: { limit: 1000000, window: 1h, strategy: token-bucket, global: { limit: 1, window: 1h } }
+                discord_command: { limit: 1000000, window: 1h, strategy: token-bucket }
+              discord:
+                default-action: discord_command
+            """.formatted(port))
+            .with("--DISCORD_PUBLIC_KEY=" + discord.publicKeyHex());
+
+    /** What the sequences refuse from memory: a banned user's block, a spent global limit. */
     @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        gateway = GatewayApp.start("""
-                spring.cloud.gateway.server.webflux.routes:
-                  - { id: open,   uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/open/**" ],   filters: [ "AbuseGuard=open" ] }
-                  - { id: tiny,   uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/tiny/**" ],   filters: [ "AbuseGuard=tiny" ] }
-                  - { id: shared, uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/shared/**" ], filters: [ "AbuseGuard=shared" ] }
-                  - { id: interactions, uri: "http://127.0.0.1:%1$d", predicates: [ "Path=/interactions" ], filters: [ DiscordInteractions ] }
-                abuse-guard:
-                  actions:
-                    open:   { limit: 1000000, window: 1h, strategy: token-bucket }
-                    tiny:   { limit: 1, window: 1h, strategy: token-bucket }
-                    shared: { limit: 1000000, window: 1h, strategy: token-bucket, global: { limit: 1, window: 1h } }
-                    discord_command: { limit: 1000000, window: 1h, strategy: token-bucket }
-                  discord:
-                    default-action: discord_command
-                """.formatted(backend.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.admin.token=" + TOKEN, "--DISCORD_PUBLIC_KEY=" + discord.publicKeyHex());
+    static void banAndSpend() {
         try (KeptAliveConnection connection = KeptAliveConnection.open(gateway.port(), Duration.ofSeconds(10))) {
             assertThat(connection.exchange(connection.request("POST", "/admin/api/users/mallory/ban",
-                    "Authorization: Bearer " + TOKEN + "\r\n", "")).status()).isEqualTo(204);
+                    "Authorization: Bearer " + ADMIN_TOKEN + "\r\n", "")).status()).isEqualTo(204);
             assertThat(connection.exchange(get("/shared/first", "X-User-Id: spender\r\n")).status()).isEqualTo(200);
             assertThat(connection.exchange(get("/open/x", "X-User-Id: mallory\r\n")).status()).isEqualTo(403);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
     }
 
     /** A request and the status it must get. */
@@ -144,7 +134,7 @@ class KeepAliveEndToEndTest {
 
     @Test
     void aRequestAfterAnUnauthorisedAdminCallIsAnswered() {
-        assertThat(run("after an admin 401", round -> List.of(new Step(get("/admin/api/stats", "Authorization: Bearer " + TOKEN + "\r\n"), 200),
+        assertThat(run("after an admin 401", round -> List.of(new Step(get("/admin/api/stats", "Authorization: Bearer " + ADMIN_TOKEN + "\r\n"), 200),
                 new Step(get("/admin/api/stats", ""), 401), new Step(get("/actuator/health", ""), 200)))).isEmpty();
     }
 

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
-import dev.abuseguard.gateway.testsupport.GatewayApp;
-import dev.abuseguard.testsupport.RedisServer;
+import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of connections held by clients that send nothing, send their request head a byte at a time, send a
@@ -39,33 +38,23 @@ class SlowConnectionsEndToEndTest {
      * whose 2 cores also run these clients, the backends and Redis.
      */
     private static final Duration ORDINARY_WITHIN = Duration.ofSeconds(2);
-    private static final RedisServer redis = RedisServer.sharedEmpty();
-
-    private static WireMockServer backend;
-    private static WireMockServer uploads;
-    private static GatewayApp gateway;
-
-    @BeforeAll
-    static void start() {
-        backend = Backends.answeringOk();
-        uploads = Backends.answeringOk();
-        gateway = GatewayApp.start("""
-                spring.cloud.gateway.server.webflux.routes:
-                  - { id: open,   uri: "http://127.0.0.1:%d", predicates: [ "Path=/open/**" ],   filters: [ "AbuseGuard=open" ] }
-                  - { id: upload, uri: "http://127.0.0.1:%d", predicates: [ "Path=/upload/**" ], filters: [ "AbuseGuard=open" ] }
-                abuse-guard:
-                  actions:
-                    open: { limit: 1000000, window: 1h, strategy: token-bucket }
-                """.formatted(backend.port(), uploads.port()), redis.port(), "--abuse-guard.store.redis.timeout=2s",
-                "--abuse-guard.server.request-header-timeout=" + HEAD_LIMIT_MS + "ms",
-                "--abuse-guard.server.request-body-timeout=" + BODY_LIMIT_MS + "ms",
-                "--server.netty.idle-timeout=" + IDLE_LIMIT_MS + "ms");
-    }
+    /** The upload route's own backend (the open route's is the extension's); started with the class. */
+    private static final WireMockServer uploads = Backends.answeringOk();
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> """
+            spring.cloud.gateway.server.webflux.routes:
+              - { id: open,   uri: "http://127.0.0.1:%d", predicates: [ "Path=/open/**" ],   filters: [ "AbuseGuard=open" ] }
+              - { id: upload, uri: "http://127.0.0.1:%d", predicates: [ "Path=/upload/**" ], filters: [ "AbuseGuard=open" ] }
+            abuse-guard:
+              actions:
+                open: { limit: 1000000, window: 1h, strategy: token-bucket }
+            """.formatted(port, uploads.port()))
+            .with("--abuse-guard.server.request-header-timeout=" + HEAD_LIMIT_MS + "ms",
+                    "--abuse-guard.server.request-body-timeout=" + BODY_LIMIT_MS + "ms",
+                    "--server.netty.idle-timeout=" + IDLE_LIMIT_MS + "ms");
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.stop();
+    static void stopUploads() {
         uploads.stop();
     }
 
