@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -30,7 +31,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * start, so it starts once per class, never per test; what a test needs emptied ({@code redis().flushAll()},
  * {@code backend().resetAll()}) it empties in its own {@code @BeforeEach}.
  */
-public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
+public final class GatewayExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** The admin token of every test gateway that does not test the token itself. */
     public static final String ADMIN_TOKEN = "test-admin-token";
@@ -158,6 +159,14 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         }
         for (int i = 0; i < instances; i++) {
             startAnother();
+        }
+    }
+
+    /** On an instance field JUnit never calls {@link #beforeAll}: say so, rather than fail on a missing gateway. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (apps.isEmpty()) {
+            throw new IllegalStateException("GatewayExtension starts once per class: register it on a static field");
         }
     }
 
