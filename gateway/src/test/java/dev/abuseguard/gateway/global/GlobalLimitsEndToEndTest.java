@@ -7,23 +7,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.abuseguard.gateway.testsupport.Backends;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.global.GlobalSync;
 import dev.abuseguard.testsupport.ManualClock;
 import dev.abuseguard.testsupport.RedisMonitor;
-import dev.abuseguard.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,14 +33,16 @@ import reactor.core.publisher.Mono;
  */
 class GlobalLimitsEndToEndTest {
 
-    private static final RedisServer redis = RedisServer.shared();
     private static final long HOUR = 3_600_000;
     private static final long SYNC_MILLIS = 100;
     private static final ManualClock clock = new ManualClock(1_800_000_000_000L / HOUR * HOUR + 10 * 60_000);
-    private static WireMockServer backend;
-    private static GatewayApp first;
-    private static GatewayApp second;
-    /** Without Redis. Started and closed with the others: closing one in-process app stops the event loops they share. */
+    @RegisterExtension
+    static final GatewayExtension gateways = GatewayExtension.onRoutes(GlobalLimitsEndToEndTest::routes).clock(clock)
+            .instances(2).with("--abuse-guard.global-sync-interval=" + SYNC_MILLIS + "ms");
+    /**
+     * Without Redis ({@code startAnother}). Started and closed with the others: closing one in-process app stops the
+     * event loops they share.
+     */
     private static GatewayApp alone;
 
     static String routes(int backendPort) {
@@ -78,36 +78,16 @@ class GlobalLimitsEndToEndTest {
                 """.formatted(backendPort);
     }
 
-    private static GatewayApp gateway(String... more) {
-        List<String> args = new ArrayList<>(List.of("--abuse-guard.global-sync-interval=" + SYNC_MILLIS + "ms"));
-        args.addAll(List.of(more));
-        return GatewayApp.start(routes(backend.port()), redis.port(), clock,
-                GatewayExtension.defaults(args.toArray(String[]::new)));
-    }
-
     @BeforeAll
-    static void start() {
-        // emptied here, not by the field: GlobalLimitsOnClusterEndToEndTest uses this class's routes mid-test
-        redis.flushAll();
-        backend = Backends.answeringOk();
-        first = gateway();
-        second = gateway();
-        alone = gateway("--abuse-guard.store.redis.enabled=false");
-    }
-
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-        alone.close();
-        backend.stop();
+    static void startAlone() {
+        alone = gateways.startAnother("--abuse-guard.store.redis.enabled=false");
     }
 
     @BeforeEach
     void freshWindow() {
-        redis.flushAll();
-        backend.resetAll();
-        Backends.answerOk(backend);
+        gateways.redis().flushAll();
+        gateways.backend().resetAll();
+        Backends.answerOk(gateways.backend());
         clock.advance(Duration.ofMillis(HOUR));
     }
 
@@ -136,12 +116,12 @@ class GlobalLimitsEndToEndTest {
     void twoInstancesTogetherAdmitTheLimitPlusAtMostWhatArrivesWithinTwoSyncIntervals() {
         int perInstance = 600;
         long limit = 300;
-        List<WebClient> instances = List.of(first.webClient(), second.webClient());
+        List<WebClient> instances = List.of(gateways.first().webClient(), gateways.second().webClient());
         // warm up both instances on an action without a global limit, so that the load below runs at speed
         Flux.range(0, 400).flatMap(i -> instances.get(i % 2).get().uri("/warm/w").header("X-User-Id", "warm-" + i)
                 .exchangeToMono(r -> r.releaseBody()), 24).blockLast(Duration.ofSeconds(120));
-        backend.resetAll();
-        Backends.answerOk(backend);
+        gateways.backend().resetAll();
+        Backends.answerOk(gateways.backend());
         long began = System.nanoTime();
 
         List<Sent> sent = Flux.range(0, 2 * perInstance)
@@ -156,7 +136,7 @@ class GlobalLimitsEndToEndTest {
 
         assertThat(sent).extracting(Sent::status).containsOnly(200, 429);
         long admitted = sent.stream().filter(s -> s.status() == 200).count();
-        backend.verify((int) admitted, anyRequestedFor(anyUrl()));
+        gateways.backend().verify((int) admitted, anyRequestedFor(anyUrl()));
         // what can be admitted beyond the limit: per instance, what arrives while the other's counts are unknown to
         // it, one interval for them to reach Redis and one for this instance to read them (+100 ms for the calls)
         long span = Duration.ofMillis(2 * SYNC_MILLIS + 100).toNanos();
@@ -173,22 +153,22 @@ class GlobalLimitsEndToEndTest {
         assertThat(admitted).isGreaterThanOrEqualTo(limit).isLessThanOrEqualTo(limit + bound);
 
         // the shared counter ends up with exactly what reached the backend, under one hash tag, with a TTL
-        List<String> keys = redis.keys("ag:{g}:w:search:*");
+        List<String> keys = gateways.redis().keys("ag:{g}:w:search:*");
         assertThat(keys).hasSize(1);
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(redis.run("GET", keys.get(0))).containsExactly(Long.toString(admitted)));
-        assertThat(Long.parseLong(redis.run("PTTL", keys.get(0)).get(0))).isBetween(1L, 2 * HOUR + 10_000);
+                assertThat(gateways.redis().run("GET", keys.get(0))).containsExactly(Long.toString(admitted)));
+        assertThat(Long.parseLong(gateways.redis().run("PTTL", keys.get(0)).get(0))).isBetween(1L, 2 * HOUR + 10_000);
     }
 
     @Test
     void aGlobalRefusalIsA429WithScopeGlobalAndRetryAfterAndLeavesTheUserUnscored() {
         for (int i = 0; i < 3; i++) {
-            first.client().get().uri("/tight/x").header("X-User-Id", "shape").exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "shape").exchange().expectStatus().isOk();
         }
         long retryMillis = HOUR - Math.floorMod(clock.millis(), HOUR);
         String retrySeconds = Long.toString((retryMillis + 999) / 1000);
 
-        first.client().get().uri("/tight/x").header("X-User-Id", "shape").exchange()
+        gateways.first().client().get().uri("/tight/x").header("X-User-Id", "shape").exchange()
                 .expectStatus().isEqualTo(429)
                 .expectHeader().valueEquals("X-RateLimit-Scope", "global")
                 .expectHeader().valueEquals("Retry-After", retrySeconds)
@@ -204,13 +184,13 @@ class GlobalLimitsEndToEndTest {
 
         // the other instance reads the total within a sync or two and refuses too (a probe admitted before that
         // is the over-admission of one stale interval)
-        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> status(second.webClient(), "/tight/y", "other") == 429);
-        assertThat(backend.findAll(getRequestedFor(urlPathMatching("/tight/.*"))).size()).isBetween(3, 4);
+        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> status(gateways.second().webClient(), "/tight/y", "other") == 429);
+        assertThat(gateways.backend().findAll(getRequestedFor(urlPathMatching("/tight/.*"))).size()).isBetween(3, 4);
 
         // no violation, no score: the user's next request of another action still says 0
-        first.client().get().uri("/packs/open").header("X-User-Id", "shape").exchange()
+        gateways.first().client().get().uri("/packs/open").header("X-User-Id", "shape").exchange()
                 .expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Score", "0");
-        String events = first.client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        String events = gateways.first().client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events).doesNotContain("shape").doesNotContain("other");
     }
@@ -219,28 +199,28 @@ class GlobalLimitsEndToEndTest {
     void requestsTheUsersOwnLimitRefusesAreGivenBackSoOneUserCannotUseUpTheGlobalLimit() {
         List<Integer> hog = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            hog.add(status(first.webClient(), "/both/x", "hog"));
+            hog.add(status(gateways.first().webClient(), "/both/x", "hog"));
         }
         assertThat(hog).containsExactly(200, 429, 429, 429);
-        first.client().get().uri("/both/x").header("X-User-Id", "hog").exchange()
+        gateways.first().client().get().uri("/both/x").header("X-User-Id", "hog").exchange()
                 .expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Scope", "user");
 
-        assertThat(status(first.webClient(), "/both/x", "fair-1")).isEqualTo(200);
-        assertThat(status(first.webClient(), "/both/x", "fair-2")).isEqualTo(200);
-        first.client().get().uri("/both/x").header("X-User-Id", "fair-3").exchange()
+        assertThat(status(gateways.first().webClient(), "/both/x", "fair-1")).isEqualTo(200);
+        assertThat(status(gateways.first().webClient(), "/both/x", "fair-2")).isEqualTo(200);
+        gateways.first().client().get().uri("/both/x").header("X-User-Id", "fair-3").exchange()
                 .expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Scope", "global");
-        backend.verify(3, anyRequestedFor(anyUrl()));
+        gateways.backend().verify(3, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void aGloballyRefusedRequestSendsNothingToRedis() throws Exception {
         for (int i = 0; i < 3; i++) {
-            first.client().get().uri("/tight/x").header("X-User-Id", "fill-" + i).exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "fill-" + i).exchange().expectStatus().isOk();
         }
 
-        try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
+        try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 20; i++) {
-                first.client().get().uri("/tight/x").header("X-User-Id", "refused-" + i).exchange()
+                gateways.first().client().get().uri("/tight/x").header("X-User-Id", "refused-" + i).exchange()
                         .expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Scope", "global");
             }
             // the syncs of both instances go on meanwhile: once a few more have passed, the monitor has seen
@@ -254,7 +234,7 @@ class GlobalLimitsEndToEndTest {
                     .filteredOn(line -> !line.contains(sync) && !line.contains("{trends}")).isEmpty();
             assertThat(monitor.clientLines()).noneMatch(line -> line.contains("{u:"));
         }
-        backend.verify(3, anyRequestedFor(anyUrl()));
+        gateways.backend().verify(3, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -264,6 +244,6 @@ class GlobalLimitsEndToEndTest {
             statuses.add(status(alone.webClient(), "/tight/x", "solo-" + i));
         }
         assertThat(statuses).containsExactly(200, 200, 200, 429, 429, 429, 429, 429);
-        backend.verify(3, anyRequestedFor(anyUrl()));
+        gateways.backend().verify(3, anyRequestedFor(anyUrl()));
     }
 }

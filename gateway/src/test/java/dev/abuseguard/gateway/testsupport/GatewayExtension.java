@@ -25,7 +25,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * }</pre>
  *
  * <p>The defaults: the shared {@code redis-server}, emptied before the class starts (a gateway copies the active
- * blocks from Redis when it starts); a backend that answers every request with 200 "ok";
+ * blocks from Redis when it starts; emptied then, not when the class loads, so that another class may read this
+ * one's routes without emptying Redis under its own tests); a backend that answers every request with 200 "ok";
  * {@code abuse-guard.store.redis.timeout} {@value #STORE_TIMEOUT}; the admin token {@value #ADMIN_TOKEN}; one
  * instance; the system clock. The extension must be registered on a static field: a gateway takes seconds to
  * start, so it starts once per class, never per test; what a test needs emptied ({@code redis().flushAll()},
