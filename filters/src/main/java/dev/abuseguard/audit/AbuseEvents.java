@@ -34,14 +34,24 @@ public final class AbuseEvents implements DecisionEvents {
     @Override
     public void violation(String userId, String action, long score, boolean newlyBlocked, long blockedUntil) {
         long now = clock.millis();
-        emit(AuditEvent.of(EventType.VIOLATION, now, userId, action, score, "gateway", "", 0));
-        if (newlyBlocked) {
-            AuditEvent block = AuditEvent.of(EventType.BLOCK, now, userId, action, score, "gateway",
-                    blockedUntil < 0 ? "until lifted" : "until " + Instant.ofEpochMilli(blockedUntil),
-                    blockedUntil);
-            emit(block);
-            alerts.blocked(block);
+        AuditEvent violation = AuditEvent.of(EventType.VIOLATION, now, userId, action, score, "gateway", "", 0);
+        if (!newlyBlocked) {
+            emit(violation);
+            return;
         }
+        AuditEvent block = AuditEvent.of(EventType.BLOCK, now, userId, action, score, "gateway",
+                blockedUntil < 0 ? "until lifted" : "until " + Instant.ofEpochMilli(blockedUntil), blockedUntil);
+        logLine(violation);
+        logLine(block);
+        // the block is written once the violation that caused it is: the trail lists them in that order
+        trail.append(violation)
+                .onErrorResume(error -> {
+                    logFailure(violation, error);
+                    return Mono.empty();
+                })
+                .then(Mono.defer(() -> trail.append(block)))
+                .subscribe(null, error -> logFailure(block, error));
+        alerts.blocked(block);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicies;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,8 @@ final class RouteActions {
             throw new IllegalArgumentException("AbuseGuard filter: args.default-action '" + chosenDefault
                     + "' is not one of args.actions " + allowed.keySet());
         }
-        return new RouteActions(header, Map.copyOf(allowed), defaultAction);
+        // the configured order, so a refusal lists the route's actions as operators wrote them
+        return new RouteActions(header, Collections.unmodifiableMap(allowed), defaultAction);
     }
 
     Action resolve(ServerHttpRequest request) {

@@ -227,8 +227,8 @@ public record AbuseGuardProperties(
      * @param token the bearer token of the admin API, /actuator/refresh and /actuator/prometheus
      *              (ABUSE_GUARD_ADMIN_TOKEN); empty: all of them refused (the demo profile generates one)
      * @param label   who the token's holder is in the audit trail
-     * @param enabled serve the admin API ({@code /admin/api}) and the dashboard ({@code /admin}); needs Spring
-     *                Security on the class path
+     * @param enabled serve the admin API (/admin/api) and the dashboard (/admin); needs Spring Security on the
+     *                class path
      */
     public record Admin(@DefaultValue("") String token, @DefaultValue("admin") @NotBlank String label,
                         @DefaultValue("false") boolean enabled) {

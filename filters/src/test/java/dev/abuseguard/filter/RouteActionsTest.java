@@ -111,9 +111,11 @@ class RouteActionsTest {
     @Test
     void aRouteWithoutActionsOrWithAnUndefinedOneIsRefusedNamingTheArgument() {
         assertThatThrownBy(() -> RouteActions.of(List.of(), null, "X-Action", POLICIES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("args.actions must name at least one");
+                .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("args.actions must name at least one");
         assertThatThrownBy(() -> RouteActions.of(null, null, "X-Action", POLICIES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("args.actions must name at least one");
+                .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("args.actions must name at least one");
         assertThatThrownBy(() -> RouteActions.of(List.of("pack_create,pack_creat"), null, "X-Action", POLICIES))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("AbuseGuard filter: args.actions names 'pack_creat', which is not defined under "

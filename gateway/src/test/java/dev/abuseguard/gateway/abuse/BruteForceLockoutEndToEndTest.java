@@ -34,25 +34,29 @@ class BruteForceLockoutEndToEndTest {
     void reset() {
         gateway.redis().flushAll();
         gateway.backend().resetAll();
-        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200)
+                .withBody("welcome")));
         gateway.backend().stubFor(post(urlEqualTo("/auth/login")).withRequestBody(equalTo("password=wrong"))
                 .willReturn(aResponse().withStatus(401).withBody("wrong password")));
     }
 
     private WebTestClient.ResponseSpec login(String user, String password) {
-        return gateway.client().post().uri("/auth/login").header("X-User-Id", user).bodyValue("password=" + password).exchange();
+        return gateway.client().post().uri("/auth/login").header("X-User-Id", user).bodyValue("password=" + password)
+                .exchange();
     }
 
     @Test
     void afterFiveWrongPasswordsTheUserIsLockedOutWithoutReachingTheBackend() {
         for (int remaining = 4; remaining >= 0; remaining--) {
-            login("guesser", "wrong").expectStatus().isUnauthorized().expectBody(String.class).isEqualTo("wrong password");
+            login("guesser", "wrong").expectStatus().isUnauthorized().expectBody(String.class)
+                    .isEqualTo("wrong password");
         }
 
         login("guesser", "wrong").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-Abuse-Score", "10");
         login("guesser", "right").expectStatus().isEqualTo(429); // locked out until the window passes
 
-        gateway.backend().verify(5, postRequestedFor(urlEqualTo("/auth/login")).withHeader("X-User-Id", equalTo("guesser")));
+        gateway.backend().verify(5, postRequestedFor(urlEqualTo("/auth/login")).withHeader("X-User-Id",
+                equalTo("guesser")));
     }
 
     @Test

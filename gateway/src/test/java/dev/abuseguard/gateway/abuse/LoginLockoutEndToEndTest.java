@@ -31,7 +31,8 @@ class LoginLockoutEndToEndTest {
     void reset() {
         gateway.redis().flushAll();
         gateway.backend().resetAll();
-        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200).withBody("welcome")));
+        gateway.backend().stubFor(post(urlEqualTo("/auth/login")).willReturn(aResponse().withStatus(200)
+                .withBody("welcome")));
         gateway.backend().stubFor(post(urlEqualTo("/auth/login")).withRequestBody(matchingJsonPath("$.password",
                 equalTo("wrong")))
                 .willReturn(aResponse().withStatus(401).withBody("wrong password")));
@@ -76,7 +77,8 @@ class LoginLockoutEndToEndTest {
     void oneAddressGuessingAcrossManyAccountsIsLimitedToo() {
         int reachedTheBackend = 0;
         for (int account = 0; account < 40; account++) {
-            if (login(null, body("account-" + account, "wrong")).returnResult(String.class).getStatus().value() == 401) {
+            if (login(null, body("account-" + account, "wrong")).returnResult(String.class).getStatus()
+                    .value() == 401) {
                 reachedTheBackend++;
             }
         }

@@ -49,14 +49,16 @@ class AdminApiEndToEndTest {
 
     private WebTestClient.ResponseSpec adminJson(String method, String path, String json) {
         return gateway.client().method(HttpMethod.valueOf(method)).uri("/admin/api" + path)
-                .header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(MediaType.APPLICATION_JSON).bodyValue(json)
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(json)
                 .exchange();
     }
 
     private List<Map<String, Object>> events(int limit) {
         return admin("GET", "/events?limit=" + limit).accept(MediaType.APPLICATION_JSON).exchange()
                 .expectStatus().isOk()
-                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() { }).returnResult().getResponseBody();
+                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() { }).returnResult()
+                        .getResponseBody();
     }
 
     @Test
@@ -120,7 +122,8 @@ class AdminApiEndToEndTest {
     void theUserListAnswersEveryTimeItIsAsked() {
         for (int i = 0; i < MAX_TRACKED; i++) {
             gateway.client().get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isOk();
-            gateway.client().get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus().isEqualTo(429);
+            gateway.client().get().uri("/tiny").header("X-User-Id", "listed-" + i).exchange().expectStatus()
+                    .isEqualTo(429);
         }
         for (int i = 0; i < 10; i++) {
             admin("GET", "/users?limit=" + MAX_TRACKED).exchange().expectStatus().isOk().expectBody()
@@ -192,7 +195,8 @@ class AdminApiEndToEndTest {
     @Test
     void aBanBlocksEveryActionUntilUnbannedAndATimedBanSaysWhenItEnds() {
         admin("POST", "/users/spammer-ban/ban").exchange().expectStatus().isNoContent();
-        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus()
+                .isForbidden()
                 .expectHeader().doesNotExist("Retry-After");
 
         admin("DELETE", "/users/spammer-ban/ban").exchange().expectStatus().isNoContent();
@@ -201,7 +205,8 @@ class AdminApiEndToEndTest {
         ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer-ban/ban"))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"1h\",\"reason\":\"spam\"}")
                 .exchange().expectStatus().isNoContent();
-        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus().isForbidden()
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "spammer-ban").exchange().expectStatus()
+                .isForbidden()
                 .expectHeader().valueMatches("Retry-After", "3[56][0-9]{2}");
         ((WebTestClient.RequestBodySpec) admin("POST", "/users/spammer-ban/ban"))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"duration\":\"soon\"}")
@@ -246,8 +251,10 @@ class AdminApiEndToEndTest {
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(gateway.redis().run("ZCARD", "ag:{idx}:scores").get(0)).isEqualTo(Integer.toString(MAX_TRACKED)));
-        assertThat(Long.parseLong(gateway.redis().run("ZCARD", "ag:{idx}:expiry").get(0))).isLessThanOrEqualTo(MAX_TRACKED);
+                assertThat(gateway.redis().run("ZCARD", "ag:{idx}:scores").get(0))
+                        .isEqualTo(Integer.toString(MAX_TRACKED)));
+        assertThat(Long.parseLong(gateway.redis().run("ZCARD", "ag:{idx}:expiry").get(0)))
+                .isLessThanOrEqualTo(MAX_TRACKED);
         admin("GET", "/stats").exchange().expectBody().jsonPath("$.usersTracked").isEqualTo(MAX_TRACKED)
                 .jsonPath("$.blocked").isEqualTo(1);
         admin("GET", "/users?minScore=1&limit=1").exchange().expectBody()
@@ -296,7 +303,8 @@ class AdminApiEndToEndTest {
     void proxiedRequestsAreNotTimedButTheGatewaysOwnEndpointsAre() {
         double timedBefore = sum(prometheus(), "http_server_requests_seconds_count");
         for (int i = 0; i < 3; i++) {
-            gateway.client().get().uri("/packs/open").header("X-User-Id", "timed-" + i).exchange().expectStatus().isOk();
+            gateway.client().get().uri("/packs/open").header("X-User-Id", "timed-" + i).exchange().expectStatus()
+                    .isOk();
         }
         admin("GET", "/stats").exchange().expectStatus().isOk();
 

@@ -48,7 +48,8 @@ class HealthDetailsEndToEndTest {
                 .jsonPath("$.components.abuseGuardStore.details.store").isEqualTo("redis")
                 .jsonPath("$.components.abuseGuardStore.details.breaker").isEqualTo("CLOSED")
                 .jsonPath("$.components.diskSpace.status").isEqualTo("UP");
-        gateway.client().get().uri("/actuator/health/abuseGuardStore").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+        gateway.client().get().uri("/actuator/health/abuseGuardStore").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.details.breaker").isEqualTo("CLOSED");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,9 +34,10 @@ class LogInjectionEndToEndTest {
 
         gateway.client().post().uri("/admin/api/users/mallory/ban").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(java.util.Map.of("reason", reason)).exchange().expectStatus().isNoContent();
+                .bodyValue(Map.of("reason", reason)).exchange().expectStatus().isNoContent();
 
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("event=ban user=mallory"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut()
+                .contains("event=ban user=mallory"));
         List<String> lines = output.getOut().lines().toList();
         assertThat(lines).as("no line of the log is the forged unban")
                 .noneMatch(line -> line.startsWith("2026-12-02T20:00:00.000Z"))
@@ -47,6 +49,7 @@ class LogInjectionEndToEndTest {
                 .contains(" by=admin detail=\"until unbanned; reason: spam\\\" by=root\\r\\n2026-12-02T20:00:00.000Z")
                 .contains("detail=\\\"\\\"\\u2028tail\"")
                 .doesNotContain("by=root ");
-        assertThat(lines.stream().filter(line -> line.contains("event=unblock"))).allMatch(line -> line.contains("event=ban user=mallory"));
+        assertThat(lines.stream().filter(line -> line.contains("event=unblock")))
+                .allMatch(line -> line.contains("event=ban user=mallory"));
     }
 }

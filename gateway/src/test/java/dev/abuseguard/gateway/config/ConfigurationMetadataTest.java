@@ -60,7 +60,8 @@ class ConfigurationMetadataTest {
                 .isEqualTo("the time limit of one decision on Redis");
         assertThat(properties.values()).noneMatch(p -> p.path("description").asString("").contains("{@"));
         assertThat(properties.get("abuse-guard.store.redis.timeout").get("defaultValue").asString()).isEqualTo("250ms");
-        assertThat(properties.get("abuse-guard.abuse.block-threshold").get("type").asString()).isEqualTo("java.lang.Long");
+        assertThat(properties.get("abuse-guard.abuse.block-threshold").get("type").asString())
+                .isEqualTo("java.lang.Long");
         assertThat(properties.get("abuse-guard.abuse.block-threshold").get("defaultValue").asLong()).isEqualTo(100);
     }
 }

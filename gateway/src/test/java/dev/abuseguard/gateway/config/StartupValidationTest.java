@@ -46,7 +46,8 @@ class StartupValidationTest {
                         + "1000; for a larger limit use strategy sliding-window-counter");
         // the counter has no such cap: the gateway starts and enforces the limit as written, not a clamped one
         try (GatewayApp gateway = GatewayApp.start(routes(
-                "pack_create: { limit: 100000, window: 1h, strategy: sliding-window-counter }", "AbuseGuard=pack_create"),
+                "pack_create: { limit: 100000, window: 1h, strategy: sliding-window-counter }",
+                        "AbuseGuard=pack_create"),
                 NO_REDIS)) {
             ActionPolicy policy = gateway.bean(LivePolicies.class).current().actions().find("pack_create")
                     .orElseThrow().policy();

@@ -139,7 +139,8 @@ class UnknownPropertyEndToEndTest {
                     """));
             refresh(client).expectStatus().is5xxServerError();
             assertThat(output.getOut()).contains("event=config_refresh outcome=rejected")
-                    .contains("abuse-guard.abuse.blok-threshold: 'blok-threshold' is not a property of abuse-guard.abuse");
+                    .contains("abuse-guard.abuse.blok-threshold: 'blok-threshold' is not a property of "
+                            + "abuse-guard.abuse");
             client.get().uri("/packs/open").header("X-User-Id", "r1").exchange().expectStatus().isOk()
                     .expectHeader().valueEquals("X-RateLimit-Limit", "5")
                     .expectHeader().valueEquals("X-RateLimit-Remaining", "3");

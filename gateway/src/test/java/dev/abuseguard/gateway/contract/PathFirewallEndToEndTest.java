@@ -65,7 +65,8 @@ class PathFirewallEndToEndTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\nHost: 127.0.0.1\r\n"
-                    + "X-User-Id: path-user\r\nAuthorization: " + GatewayExtension.bearer() + "\r\nConnection: close\r\n\r\n")
+                    + "X-User-Id: path-user\r\nAuthorization: " + GatewayExtension.bearer()
+                            + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.abuseguard.gateway.testsupport.GatewayApp;
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import org.greenbytes.http.sfv.IntegerItem;
 import org.greenbytes.http.sfv.Item;
@@ -83,7 +84,7 @@ class RateLimitHeadersEndToEndTest {
         assertThat(integer(policy, "w")).isEqualTo(windowSeconds);
         assertThat(integer(limit, "r")).isEqualTo(Long.parseLong(headers.getFirst("X-RateLimit-Remaining")));
         BigDecimal resetAfter = new BigDecimal(headers.getFirst("X-RateLimit-Reset-After"));
-        assertThat(integer(limit, "t")).isEqualTo(resetAfter.setScale(0, java.math.RoundingMode.CEILING).longValue());
+        assertThat(integer(limit, "t")).isEqualTo(resetAfter.setScale(0, RoundingMode.CEILING).longValue());
         // what the parser reads back serializes to the very field: the canonical form
         assertThat(policy.serialize()).isEqualTo(headers.getFirst("RateLimit-Policy"));
         assertThat(limit.serialize()).isEqualTo(headers.getFirst("RateLimit"));
@@ -155,7 +156,8 @@ class RateLimitHeadersEndToEndTest {
                 .getFirst("X-RateLimit-Bucket");
         String purchase = send(gateway.app(), "/packs/open", "alice-1234567", "pack_purchase").getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
-        String tiny = send(gateway.app(), "/tiny", "alice-1234567", null).getResponseHeaders().getFirst("X-RateLimit-Bucket");
+        String tiny = send(gateway.app(), "/tiny", "alice-1234567", null).getResponseHeaders()
+                .getFirst("X-RateLimit-Bucket");
         String tinyLimited = send(gateway.app(), "/tiny", "alice-1234567", null).getResponseHeaders()
                 .getFirst("X-RateLimit-Bucket");
         String otherInstance = send(withoutIetf, "/packs/open", "carol", null).getResponseHeaders()

@@ -131,7 +131,8 @@ class DiscordInteractionsEndToEndTest {
     @Test
     void aVerifiedCommandReachesTheBotAsTheExactBytesSignedWithTheSignatureHeaders() {
         // spacing, escapes and non-ASCII as Discord may send them: a re-serialized body would fail the bot's check
-        byte[] body = ("{ \"type\" : 2,\"id\":\"1399999999999999999\",\"member\":{\"user\":{\"id\":\"200000000000000001\","
+        byte[] body = ("{ \"type\" : "
+                + "2,\"id\":\"1399999999999999999\",\"member\":{\"user\":{\"id\":\"200000000000000001\","
                 + "\"username\":\"Zo\u00eb \\u2728\"}},"
                 + "\"guild_id\":\"" + GUILD + "\",\"data\":{\"name\":\"open\"}  }\n").getBytes(StandardCharsets.UTF_8);
         String timestamp = Long.toString(discord.nowSeconds());
@@ -246,7 +247,8 @@ class DiscordInteractionsEndToEndTest {
 
     @Test
     void aBotSlowerThanDiscordWaitsIsCutOffWithTheUnavailableMessageAndSpendsNothing() {
-        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200).withFixedDelay(6_000)
+        gateway.backend().stubFor(post(urlEqualTo("/interactions")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(6_000)
                 .withHeader("Content-Type", "application/json").withBody(BOT_ANSWER)));
         String user = "200000000000000031";
         long start = System.nanoTime();
@@ -272,7 +274,8 @@ class DiscordInteractionsEndToEndTest {
         byte[] first = Interactions.commandInGuild(user, GUILD, "open"); // pack_create: 2 an hour
         expectForwarded(send(first));
         for (int i = 0; i < 3; i++) { // the same signed bytes again, signed anew or as they were
-            send(first, i == 0 ? discord.headers(first) : discord.headers(Long.toString(discord.nowSeconds() - 60), first))
+            send(first, i == 0 ? discord.headers(first) : discord.headers(Long.toString(discord.nowSeconds() - 60),
+                    first))
                     .expectStatus().isEqualTo(409)
                     .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:replayed");
@@ -282,7 +285,8 @@ class DiscordInteractionsEndToEndTest {
 
         // the replays spent nothing: the second unit of the hour is still there, and nothing was scored
         expectForwarded(send(Interactions.commandInGuild(user, GUILD, "open")));
-        gateway.client().get().uri("/admin/api/users/" + user).header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+        gateway.client().get().uri("/admin/api/users/" + user).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
                 .expectStatus().isNotFound();
     }
 
@@ -444,14 +448,16 @@ class DiscordInteractionsEndToEndTest {
                 .jsonPath("$.detail").isEqualTo("An interaction is at most 65536 bytes here.");
         Flux<DataBuffer> chunks = Flux.range(0, 65).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
                 Arrays.copyOfRange(tooLarge, i * 1024, Math.min(tooLarge.length, (i + 1) * 1024))));
-        gateway.client().post().uri("/interactions").headers(discord.headers(tooLarge)).body(chunks, DataBuffer.class).exchange()
+        gateway.client().post().uri("/interactions").headers(discord.headers(tooLarge)).body(chunks, DataBuffer.class)
+                .exchange()
                 .expectStatus().isEqualTo(413)
                 .expectBody().jsonPath("$.detail").isEqualTo("An interaction is at most 65536 bytes here.");
         expectNothingStoredOrForwarded();
 
         byte[] atTheBound = padded(Interactions.commandInGuild("200000000000000017", GUILD, "open"), 64 * 1024);
         expectForwarded(send(atTheBound));
-        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions")).withRequestBody(binaryEqualTo(atTheBound)));
+        gateway.backend().verify(1, postRequestedFor(urlEqualTo("/interactions"))
+                .withRequestBody(binaryEqualTo(atTheBound)));
     }
 
     @Test

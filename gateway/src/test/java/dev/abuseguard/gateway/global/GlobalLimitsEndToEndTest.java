@@ -70,7 +70,8 @@ class GlobalLimitsEndToEndTest {
                     filters: [ "AbuseGuard=warm" ]
                 abuse-guard:
                   actions:
-                    search:      { limit: 1000000, window: 1m, strategy: token-bucket, global: { limit: 300, window: 1h } }
+                    search:      { limit: 1000000, window: 1m, strategy: token-bucket, global: { limit: 300,
+                            window: 1h } }
                     tight:       { limit: 1000, window: 1m, strategy: token-bucket, global: { limit: 3, window: 1h } }
                     pack_create: { limit: 5, window: 1h, strategy: token-bucket }
                     warm:        { limit: 1000000, window: 1m, strategy: token-bucket }
@@ -129,7 +130,8 @@ class GlobalLimitsEndToEndTest {
                     int instance = i % 2;
                     long at = System.nanoTime();
                     return instances.get(instance).get().uri("/search/q").header("X-User-Id", "many-" + i)
-                            .exchangeToMono(r -> r.releaseBody().thenReturn(new Sent(instance, at, r.statusCode().value())));
+                            .exchangeToMono(r -> r.releaseBody().thenReturn(new Sent(instance, at, r.statusCode()
+                                    .value())));
                 }), 24)
                 .collectList().block(Duration.ofSeconds(120));
         long tookMillis = (System.nanoTime() - began) / 1_000_000;
@@ -147,7 +149,8 @@ class GlobalLimitsEndToEndTest {
                     .collect(Collectors.toList()), span);
         }
         System.out.printf("FIGURES global over-admission: limit %d, 2 instances, sync %d ms, %d requests in %d ms "
-                        + "(%.0f/s per instance): admitted %d, over by %d; bound (arrivals within %d ms, both instances) %d%n",
+                        + "(%.0f/s per instance): admitted %d, over by %d; bound (arrivals within %d ms, both "
+                                + "instances) %d%n",
                 limit, SYNC_MILLIS, sent.size(), tookMillis, perInstance * 1000.0 / Math.max(1, tookMillis), admitted,
                 admitted - limit, span / 1_000_000, bound);
         assertThat(admitted).isGreaterThanOrEqualTo(limit).isLessThanOrEqualTo(limit + bound);
@@ -163,7 +166,8 @@ class GlobalLimitsEndToEndTest {
     @Test
     void aGlobalRefusalIsA429WithScopeGlobalAndRetryAfterAndLeavesTheUserUnscored() {
         for (int i = 0; i < 3; i++) {
-            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "shape").exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "shape").exchange().expectStatus()
+                    .isOk();
         }
         long retryMillis = HOUR - Math.floorMod(clock.millis(), HOUR);
         String retrySeconds = Long.toString((retryMillis + 999) / 1000);
@@ -184,13 +188,15 @@ class GlobalLimitsEndToEndTest {
 
         // the other instance reads the total within a sync or two and refuses too (a probe admitted before that
         // is the over-admission of one stale interval)
-        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> status(gateways.second().webClient(), "/tight/y", "other") == 429);
+        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> status(gateways.second().webClient(), "/tight/y",
+                "other") == 429);
         assertThat(gateways.backend().findAll(getRequestedFor(urlPathMatching("/tight/.*"))).size()).isBetween(3, 4);
 
         // no violation, no score: the user's next request of another action still says 0
         gateways.first().client().get().uri("/packs/open").header("X-User-Id", "shape").exchange()
                 .expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Score", "0");
-        String events = gateways.first().client().get().uri("/admin/api/events?limit=100").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        String events = gateways.first().client().get().uri("/admin/api/events?limit=100").header("Authorization",
+                "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events).doesNotContain("shape").doesNotContain("other");
     }
@@ -215,7 +221,8 @@ class GlobalLimitsEndToEndTest {
     @Test
     void aGloballyRefusedRequestSendsNothingToRedis() throws Exception {
         for (int i = 0; i < 3; i++) {
-            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "fill-" + i).exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/tight/x").header("X-User-Id", "fill-" + i).exchange().expectStatus()
+                    .isOk();
         }
 
         try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {

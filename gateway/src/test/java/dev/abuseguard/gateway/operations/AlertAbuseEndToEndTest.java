@@ -65,8 +65,10 @@ class AlertAbuseEndToEndTest {
                 .untilAsserted(() -> gateway.webhook().verify(1, postRequestedFor(urlEqualTo("/hook"))
                         .withRequestBody(containing("user `after` is blocked"))));
         Awaitility.await().atMost(Duration.ofSeconds(4))
-                .until(() -> output.getOut().lines().filter(l -> l.contains("event=alert_dropped user=hang-")).count() == 6);
-        assertThat(output.getOut().lines().filter(l -> l.contains("event=alert_dropped user=after")).toList()).isEmpty();
+                .until(() -> output.getOut().lines().filter(l -> l.contains("event=alert_dropped user=hang-"))
+                        .count() == 6);
+        assertThat(output.getOut().lines().filter(l -> l.contains("event=alert_dropped user=after")).toList())
+                .isEmpty();
         System.out.printf("FIGURES alerts: 36 requests served in %d ms while the webhook hung%n", servingMillis);
         assertThat(servingMillis).as("36 requests while the webhook hangs").isLessThan(5_000);
     }

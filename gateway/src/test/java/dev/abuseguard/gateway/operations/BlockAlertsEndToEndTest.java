@@ -44,12 +44,14 @@ class BlockAlertsEndToEndTest {
 
         violateUntilBlocked("mallory");
         for (int i = 0; i < 3; i++) {
-            gateway.client().get().uri("/packs/open").header("X-User-Id", "mallory").exchange().expectStatus().isForbidden();
+            gateway.client().get().uri("/packs/open").header("X-User-Id", "mallory").exchange().expectStatus()
+                    .isForbidden();
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> gateway.webhook().verify(1, postRequestedFor(urlEqualTo("/hook"))
-                        .withRequestBody(containing("\"content\":\"abuse-guard: user `mallory` is blocked (abuse score 100"))));
+                        .withRequestBody(containing("\"content\":\"abuse-guard: user `mallory` is blocked (abuse "
+                                + "score 100"))));
         Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         gateway.webhook().verify(1, postRequestedFor(urlEqualTo("/hook")));
     }
@@ -69,7 +71,8 @@ class BlockAlertsEndToEndTest {
 
     @Test
     void anAlertIsDroppedWithALogLineAfterTheLastTryAndNeverDelaysTheUser(CapturedOutput output) {
-        gateway.webhook().stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(500).withFixedDelay(300)));
+        gateway.webhook().stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(500)
+                .withFixedDelay(300)));
 
         long start = System.nanoTime();
         violateUntilBlocked("dropped");
@@ -80,6 +83,7 @@ class BlockAlertsEndToEndTest {
         gateway.webhook().verify(3, postRequestedFor(urlEqualTo("/hook")));
         // three slow failing deliveries (3 x 300 ms plus backoff) happen after the 429 was answered
         assertThat(blockingRequestsMillis).isLessThan(900 + 2_000);
-        gateway.client().get().uri("/packs/open").header("X-User-Id", "dropped").exchange().expectStatus().isForbidden();
+        gateway.client().get().uri("/packs/open").header("X-User-Id", "dropped").exchange().expectStatus()
+                .isForbidden();
     }
 }

@@ -6,13 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -48,15 +50,16 @@ class DashboardBrowserTest {
                 "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
     }
 
-    static WebDriver openBrowser() throws java.io.IOException {
+    static WebDriver openBrowser() throws IOException {
         return openBrowser(900);
     }
 
-    private static WebDriver openBrowser(int height) throws java.io.IOException {
+    private static WebDriver openBrowser(int height) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280," + height, "--user-data-dir=" + profile);
+                "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280," + height, "--user-data-dir="
+                        + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -83,7 +86,8 @@ class DashboardBrowserTest {
                     + " if (u.includes('/admin/api/stats')) { window.reads.stats++; }"
                     + " if (u.includes('/admin/api/users')) { window.reads.users++; }"
                     + " return real(url, options); };");
-            long before = ((Number) page.executeScript("return document.querySelectorAll('#events li').length")).longValue();
+            long before = ((Number) page.executeScript("return document.querySelectorAll('#events li').length"))
+                    .longValue();
 
             long start = System.nanoTime();
             WebClient web = gateway.webClient();
@@ -142,7 +146,7 @@ class DashboardBrowserTest {
             String packs = (String) page.executeScript("return document.querySelector("
                     + "\"#chart polyline[data-action='pack_create']\").dataset.values;");
             assertThat(packs.split(",")).hasSize(60);
-            assertThat(java.util.Arrays.stream(packs.split(",")).mapToLong(Long::parseLong).sum()).isEqualTo(2);
+            assertThat(Arrays.stream(packs.split(",")).mapToLong(Long::parseLong).sum()).isEqualTo(2);
             // the peak of the spike is drawn higher (a smaller y) than the other action's, and labelled
             double tinyPeak = ((Number) page.executeScript("return Number(document.querySelector("
                     + "\"#chart circle[data-action='tiny']\").getAttribute('cy'));")).doubleValue();

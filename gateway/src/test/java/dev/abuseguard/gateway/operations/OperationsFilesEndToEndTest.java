@@ -20,10 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -33,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules in docker/ name only metrics the gateway exposes: a gateway
- * on a real Redis is driven through allowed answers, 429s, 403s, block alerts sent, failed and dropped, and a Redis that
+ * on a real Redis is driven through allowed answers, 429s, 403s, block alerts sent, failed and dropped,
+         and a Redis that
  * dies (fallbacks, 503s); then every metric (and every label value matched with {@code =}) that a PromQL
  * expression of those files names must be in {@code /actuator/prometheus}.
  */
@@ -166,10 +170,12 @@ class OperationsFilesEndToEndTest {
     }
 
     /**
-     * Just enough PromQL to find what an expression reads: string literals are emptied, ranges and subqueries
+     * Just enough PromQL to find what an expression reads: string literals are emptied, ranges and
+     * subqueries
      * ({@code [...]}) and the label lists of {@code by}, {@code without}, {@code on}, {@code ignoring},
      * {@code group_left} and {@code group_right} are dropped; every remaining identifier not followed by
-     * {@code (} (a function or aggregation), not an aggregation before its {@code by} clause, and not a keyword ({@code and}, {@code or}, {@code unless},
+     * {@code (} (a function or aggregation), not an aggregation before its {@code by} clause,
+             and not a keyword ({@code and}, {@code or}, {@code unless},
      * {@code bool}, {@code offset}) or part of a number or duration is a metric, with the {@code =} matchers of
      * its braces. Not covered: {@code {__name__="..."}} selectors, {@code @} modifiers, identifiers inside
      * strings other than matcher values (label_replace's arguments), and PromQL's escape sequences beyond {@code \"}.
@@ -179,10 +185,10 @@ class OperationsFilesEndToEndTest {
         record Selector(String metric, Map<String, String> equalities) {
         }
 
-        private static final java.util.regex.Pattern IDENTIFIER =
-                java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-        private static final java.util.regex.Pattern MATCHER =
-                java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+        private static final Pattern IDENTIFIER =
+                Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+        private static final Pattern MATCHER =
+                Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
         private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by",
                 "without", "on", "ignoring", "group_left", "group_right", "inf", "nan");
         /** Aggregations may have their by/without clause between the name and the parenthesis. */
@@ -204,7 +210,7 @@ class OperationsFilesEndToEndTest {
                     i = endOfString(text, i);
                     continue;
                 }
-                java.util.regex.Matcher identifier = IDENTIFIER.matcher(text).region(i, text.length());
+                Matcher identifier = IDENTIFIER.matcher(text).region(i, text.length());
                 boolean partOfNumber = i > 0 && (Character.isDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '.');
                 if (!identifier.lookingAt()) {
                     i++;
@@ -216,7 +222,7 @@ class OperationsFilesEndToEndTest {
                 int after = identifier.end();
                 if (next < text.length() && text.charAt(next) == '{') {
                     int close = closingBrace(text, next);
-                    java.util.regex.Matcher matcher = MATCHER.matcher(text.substring(next + 1, close));
+                    Matcher matcher = MATCHER.matcher(text.substring(next + 1, close));
                     while (matcher.find()) {
                         if (matcher.group(2).equals("=") && !matcher.group(3).contains("$")) {
                             equalities.put(matcher.group(1), matcher.group(3));
@@ -227,7 +233,7 @@ class OperationsFilesEndToEndTest {
                     i = identifier.end(); // a function or an aggregation
                     continue;
                 }
-                String lower = name.toLowerCase(java.util.Locale.ROOT);
+                String lower = name.toLowerCase(Locale.ROOT);
                 if (!partOfNumber && !KEYWORDS.contains(lower) && !AGGREGATIONS.contains(lower)) {
                     found.add(new Selector(name, equalities));
                 }
@@ -249,7 +255,7 @@ class OperationsFilesEndToEndTest {
                 String name = line.substring(0, labelled ? brace : space);
                 Map<String, String> labels = new TreeMap<>();
                 if (labelled) {
-                    java.util.regex.Matcher matcher = MATCHER.matcher(line.substring(brace, closingBrace(line, brace)));
+                    Matcher matcher = MATCHER.matcher(line.substring(brace, closingBrace(line, brace)));
                     while (matcher.find()) {
                         labels.put(matcher.group(1), matcher.group(3));
                     }

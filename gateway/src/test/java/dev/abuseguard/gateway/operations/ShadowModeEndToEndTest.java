@@ -5,9 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.abuseguard.gateway.testsupport.GatewayExtension.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisMonitor;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,8 +66,8 @@ class ShadowModeEndToEndTest {
     /** The guess route's backend refuses a wrong guess, which is what its action spends on. */
     @BeforeAll
     static void stubWrongGuesses() {
-        gateway.backend().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo("/guess/wrong"))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)));
+        gateway.backend().stubFor(WireMock.any(urlPathEqualTo("/guess/wrong"))
+                .willReturn(WireMock.aResponse().withStatus(401)));
     }
 
     @BeforeEach
@@ -112,8 +114,8 @@ class ShadowModeEndToEndTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> admin().get()
                 .uri("/admin/api/shadow?minutes=5").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.actions[?(@.action=='preview')].violations").isEqualTo(java.util.List.of(6))
-                .jsonPath("$.actions[?(@.action=='preview')].shadow").isEqualTo(java.util.List.of(true)));
+                .jsonPath("$.actions[?(@.action=='preview')].violations").isEqualTo(List.of(6))
+                .jsonPath("$.actions[?(@.action=='preview')].shadow").isEqualTo(List.of(true)));
 
         try (RedisMonitor monitor = new RedisMonitor(gateway.redis().port())) {
             get("/preview/open", "sam").expectStatus().isOk();
@@ -127,7 +129,7 @@ class ShadowModeEndToEndTest {
     }
 
     /** MONITOR lines naming sam's keys: sent by the gateway, or made inside a script. */
-    private static java.util.List<String> sams(java.util.List<String> lines, boolean inScript) {
+    private static List<String> sams(List<String> lines, boolean inScript) {
         return lines.stream().filter(line -> line.contains("{u:sam}") && line.contains(" lua] ") == inScript)
                 .toList();
     }
@@ -191,7 +193,7 @@ class ShadowModeEndToEndTest {
 
     @Test
     void theShadowListRefusesABadSpanWithAProblemNamingIt() {
-        for (String minutes : java.util.List.of("0", "1441", "x", "", "5&minutes=6")) {
+        for (String minutes : List.of("0", "1441", "x", "", "5&minutes=6")) {
             admin().get().uri("/admin/api/shadow?minutes=" + minutes).exchange().expectStatus().isBadRequest()
                     .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody().jsonPath("$.field").isEqualTo("minutes");

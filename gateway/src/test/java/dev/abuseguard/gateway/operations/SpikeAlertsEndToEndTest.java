@@ -54,12 +54,14 @@ class SpikeAlertsEndToEndTest {
     @Test
     void aBurstOnAQuietActionIsAlertedOncePerEpisodeWithTheRates() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                gateways.first().bean(SpikeWatch.class).ready("steady") && gateways.second().bean(SpikeWatch.class).ready("steady"));
+                gateways.first().bean(SpikeWatch.class).ready("steady") && gateways.second().bean(SpikeWatch.class)
+                        .ready("steady"));
 
         long sent = burst(1_500);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !alerts().isEmpty());
         // the episode is over once the claim has lapsed: still one alert, whichever instance sent it
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*").isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*")
+                .isEmpty());
         assertThat(alerts()).hasSize(1);
         String body = alerts().get(0).getBodyAsString();
         System.out.printf("FIGURES spike: %d requests in 1.5 s on two instances; alert: %s%n", sent, body);
@@ -67,13 +69,16 @@ class SpikeAlertsEndToEndTest {
                 .contains(" average of ").contains("/s over 3 s (factor 5.0, min-rate 20.00/s");
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                !gateways.first().bean(SpikeWatch.class).spiking("steady") && !gateways.second().bean(SpikeWatch.class).spiking("steady"));
+                !gateways.first().bean(SpikeWatch.class).spiking("steady") && !gateways.second().bean(SpikeWatch.class)
+                        .spiking("steady"));
         burst(1_500);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> alerts().size() == 2);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*").isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateways.redis().keys("ag:{g}:spike:*")
+                .isEmpty());
         assertThat(alerts()).hasSize(2);
 
-        String events = gateways.first().client().get().uri("/admin/api/events?limit=1000").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        String events = gateways.first().client().get().uri("/admin/api/events?limit=1000").header("Authorization",
+                "Bearer " + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(events.toLowerCase()).contains("\"type\":\"spike\"").contains("\"action\":\"steady\"");
     }

@@ -158,7 +158,8 @@ class TrendsEndToEndTest {
         }
         int total = requests + 1; // and the warm-up
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                sums(read(gateways.second(), "/admin/api/trends?minutes=2")).get("steady").get("allowed")).isEqualTo(total));
+                sums(read(gateways.second(), "/admin/api/trends?minutes=2")).get("steady").get("allowed"))
+                        .isEqualTo(total));
     }
 
     private static long decisions(RedisMonitor monitor) {
@@ -180,7 +181,8 @@ class TrendsEndToEndTest {
         assertThat(send(gateways.first(), "/packs/open", "inventor")).isEqualTo(200);
         gateways.first().bean(Trends.class).flush().block();
 
-        assertThat(sums(read(gateways.first(), "/admin/api/trends?minutes=1440")).keySet()).containsExactly("pack_create");
+        assertThat(sums(read(gateways.first(), "/admin/api/trends?minutes=1440")).keySet())
+                .containsExactly("pack_create");
     }
 
     @ParameterizedTest(name = "minutes={0}")
@@ -202,7 +204,8 @@ class TrendsEndToEndTest {
         admin(gateways.first()).get().uri("/admin/api/offenders?minutes=61").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.field").isEqualTo("minutes");
         for (String limit : List.of("0", "101", "x")) {
-            admin(gateways.first()).get().uri("/admin/api/offenders?limit=" + limit).exchange().expectStatus().isBadRequest()
+            admin(gateways.first()).get().uri("/admin/api/offenders?limit=" + limit).exchange().expectStatus()
+                    .isBadRequest()
                     .expectBody().jsonPath("$.field").isEqualTo("limit");
         }
         admin(gateways.first()).get().uri("/admin/api/trends?minutes=1440").exchange().expectStatus().isOk();

@@ -8,6 +8,7 @@ import dev.abuseguard.gateway.testsupport.GatewayApp;
 import dev.abuseguard.gateway.testsupport.GatewayExtension;
 import dev.abuseguard.testsupport.RedisMonitor;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class OverridesEndToEndTest {
 
     @RegisterExtension
-    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).stubbedBackend().storeTimeout("5s")
+    static final GatewayExtension gateways = GatewayExtension.onTestRoutes().instances(2).stubbedBackend()
+            .storeTimeout("5s")
             .with("--abuse-guard.exempt-users[0]=staff-1",
                     "--abuse-guard.tiers.premium.tiny.limit=3", "--abuse-guard.tiers.premium.tiny.window=1h",
                     // the trend counts are added every 5 s by default: one command of their own that MONITOR would
@@ -61,7 +63,7 @@ class OverridesEndToEndTest {
         tiny(gateways.second(), "vip").expectStatus().isEqualTo(429);
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> admin(gateways.first()).get()
                 .uri("/admin/api/events?limit=10").accept(MediaType.APPLICATION_JSON).exchange().expectBody()
-                .jsonPath("$[?(@.type=='OVERRIDE')].userId").isEqualTo(java.util.List.of("vip", "vip")));
+                .jsonPath("$[?(@.type=='OVERRIDE')].userId").isEqualTo(List.of("vip", "vip")));
     }
 
     @Test
@@ -69,7 +71,8 @@ class OverridesEndToEndTest {
         tiny(gateways.first(), "warm");
         try (RedisMonitor monitor = new RedisMonitor(gateways.redis().port())) {
             for (int i = 0; i < 3; i++) {
-                tiny(gateways.first(), "staff-1").expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Exempt", "true");
+                tiny(gateways.first(), "staff-1").expectStatus().isOk().expectHeader().valueEquals("X-Abuse-Exempt",
+                        "true");
             }
             tiny(gateways.first(), "someone").expectStatus().isOk();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.clientCommands().isEmpty());
@@ -98,7 +101,8 @@ class OverridesEndToEndTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.clientCommands().isEmpty());
             assertThat(monitor.clientCommands()).containsExactly("EVALSHA"); // one round trip, overrides included
         }
-        tiny(gateways.first(), "own").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Limit", "2");
+        tiny(gateways.first(), "own").expectStatus().isEqualTo(429).expectHeader().valueEquals("X-RateLimit-Limit",
+                "2");
         tiny(gateways.first(), "plain").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "1");
     }
 
@@ -118,7 +122,8 @@ class OverridesEndToEndTest {
     @Test
     void theListOfExemptUsersAnswersEveryTimeItIsAsked() {
         for (int i = 0; i < 30; i++) {
-            admin(gateways.first()).put().uri("/admin/api/users/listed-" + i + "/exempt").contentType(MediaType.APPLICATION_JSON)
+            admin(gateways.first()).put().uri("/admin/api/users/listed-" + i + "/exempt")
+                    .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"reason\":\"r" + i + "\"}").exchange().expectStatus().isNoContent();
         }
         for (int i = 0; i < 10; i++) {

@@ -38,7 +38,9 @@ class OverridesThroughAnOutageEndToEndTest {
     private static final Pattern COPIED = Pattern.compile("(?m)^abuseguard_overrides_copied(?:\\{[^}]*})? (\\S+)$");
     private static final AtomicInteger probes = new AtomicInteger();
     private static boolean paused;
-    /** Started once the first test's overrides are set ({@code startAnother}); the extension closes it with the others. */
+    /**
+     * Started once the first test's overrides are set ({@code startAnother}); the extension closes it with the others.
+     */
     private static GatewayApp latecomer;
 
     /**
@@ -66,7 +68,8 @@ class OverridesThroughAnOutageEndToEndTest {
         admin(gateways.first(), HttpMethod.PUT, "/users/vip/exempt", "{\"reason\":\"partner\"}");
         admin(gateways.first(), HttpMethod.PUT, "/users/gold/tier", "{\"tier\":\"premium\"}");
         admin(gateways.first(), HttpMethod.PUT, "/users/own/limits/tiny", "{\"limit\":2,\"window\":\"1h\"}");
-        latecomer = gateways.startAnother(); // reads its copy at start; the second instance, started before, hears the news
+        // reads its copy at start; the second instance, started before, hears the news
+        latecomer = gateways.startAnother();
         List<GatewayApp> all = List.of(gateways.first(), gateways.second(), latecomer);
         await().atMost(WAIT).untilAsserted(() -> all.forEach(gateway ->
                 assertThat(copied(gateway)).as("users whose overrides the instance copied").isEqualTo(3)));
@@ -120,7 +123,8 @@ class OverridesThroughAnOutageEndToEndTest {
         Abusers.violateUntilBlocked(gateways.first().client(), "trudy");
 
         gateways.redis().restart();
-        List<GatewayApp> all = latecomer == null ? List.of(gateways.first(), gateways.second()) : List.of(gateways.first(), gateways.second(), latecomer);
+        List<GatewayApp> all = latecomer == null ? List.of(gateways.first(), gateways.second())
+                : List.of(gateways.first(), gateways.second(), latecomer);
         awaitBackOnRedis(all);
         await().atMost(WAIT).untilAsserted(() -> assertThat(gateways.redis().run("GET", "ag:{u:trudy}:abuse").get(0))
                 .as("trudy's block, written back").startsWith("100:-1:"));
@@ -177,7 +181,8 @@ class OverridesThroughAnOutageEndToEndTest {
     }
 
     private static double copied(GatewayApp gateway) {
-        String metrics = gateway.client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        String metrics = gateway.client().get().uri("/actuator/prometheus").header("Authorization", "Bearer "
+                + ADMIN_TOKEN)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         Matcher gauge = COPIED.matcher(metrics == null ? "" : metrics);
         assertThat(gauge.find()).as("abuseguard_overrides_copied in /actuator/prometheus").isTrue();

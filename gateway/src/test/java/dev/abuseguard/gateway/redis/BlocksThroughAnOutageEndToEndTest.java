@@ -63,7 +63,8 @@ class BlocksThroughAnOutageEndToEndTest {
             int refused = 0;
             while (System.nanoTime() < outageEnds) {
                 for (GatewayApp gateway : all) {
-                    assertThat(status(gateway, "/packs/open", "mallory")).as("mallory during the outage").isEqualTo(403);
+                    assertThat(status(gateway, "/packs/open", "mallory")).as("mallory during the outage")
+                            .isEqualTo(403);
                     assertThat(status(gateway, "/packs/open", "eve")).as("eve during the outage").isEqualTo(403);
                     refused += 2;
                 }

@@ -56,7 +56,8 @@ final class FailoverLoad implements AutoCloseable {
                             .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
                             .timeout(REQUEST_WAIT, Mono.just(NO_ANSWER))
                             .onErrorResume(error -> Mono.just(CONNECTION_ERROR))
-                            .doOnNext(status -> samples.add(new Sample(status, (System.nanoTime() - start) / 1_000_000)));
+                            .doOnNext(status -> samples.add(new Sample(status,
+                                    (System.nanoTime() - start) / 1_000_000)));
                 }).repeat(() -> !stopped && System.nanoTime() < deadline), clients)
                 .subscribe();
     }
@@ -143,7 +144,8 @@ final class FailoverLoad implements AutoCloseable {
                         .header("X-Action", "exact_tb")
                         .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 2 * limit)
                 .collectList().block(Duration.ofSeconds(30));
-        assertThat(Collections.frequency(statuses, 200)).as("admitted of %d at once across both instances, by status %s",
+        assertThat(Collections.frequency(statuses, 200))
+                .as("admitted of %d at once across both instances, by status %s",
                 2 * limit, statuses.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
                 .isEqualTo(limit);
         assertThat(statuses).as("the rest are rate limited").containsOnly(200, 429);

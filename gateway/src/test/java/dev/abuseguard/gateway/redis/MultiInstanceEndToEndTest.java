@@ -104,14 +104,16 @@ class MultiInstanceEndToEndTest {
                 gateways.first().client().get().uri("/packs/open").header("X-User-Id", "hammer").exchange()
                         .expectStatus().isForbidden().expectHeader().valueEquals("X-Abuse-Score", "100");
             }
-            gateways.first().client().get().uri("/packs/open").header("X-User-Id", "someone").exchange().expectStatus().isOk();
+            gateways.first().client().get().uri("/packs/open").header("X-User-Id", "someone").exchange().expectStatus()
+                    .isOk();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().contains("EVALSHA"));
             // the one decision script seen is the other user's; the 50 blocked requests sent nothing
             assertThat(monitor.clientCommands()).filteredOn(c -> c.startsWith("EVAL")).hasSize(1);
         }
 
         long start = System.nanoTime();
-        gateways.second().client().delete().uri("/admin/api/users/hammer/ban").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        gateways.second().client().delete().uri("/admin/api/users/hammer/ban").header("Authorization", "Bearer "
+                + ADMIN_TOKEN)
                 .exchange().expectStatus().isNoContent();
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
                 gateways.first().webClient().get().uri("/packs/open").header("X-User-Id", "hammer")
@@ -120,8 +122,10 @@ class MultiInstanceEndToEndTest {
                 (System.nanoTime() - start) / 1_000_000);
 
         blockOn(gateways.first(), "hammer2");
-        gateways.first().client().get().uri("/packs/open").header("X-User-Id", "hammer2").exchange().expectStatus().isForbidden();
-        gateways.second().client().post().uri("/admin/api/users/hammer2/reset").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        gateways.first().client().get().uri("/packs/open").header("X-User-Id", "hammer2").exchange().expectStatus()
+                .isForbidden();
+        gateways.second().client().post().uri("/admin/api/users/hammer2/reset").header("Authorization", "Bearer "
+                + ADMIN_TOKEN)
                 .exchange().expectStatus().isNoContent();
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
                 gateways.first().webClient().get().uri("/tiny").header("X-User-Id", "hammer2")

@@ -62,7 +62,8 @@ class StoreDownEndToEndTest {
                     .expectStatus().isEqualTo(503)
                     .expectBody().jsonPath("$.type").isEqualTo("urn:abuse-guard:problem:store-unavailable");
         }
-        gateway.client().post().uri("/admin/api/users/u3/reset").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+        gateway.client().post().uri("/admin/api/users/u3/reset").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
                 .expectStatus().isEqualTo(503);
     }
 }

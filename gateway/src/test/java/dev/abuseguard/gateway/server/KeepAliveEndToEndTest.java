@@ -110,13 +110,15 @@ class KeepAliveEndToEndTest {
 
     @Test
     void aRequestAfterABadRequestIsAnswered() {
-        assertThat(run("after a 400", round -> List.of(forwarded(round), new Step(get("/open/x", ""), 400), forwarded(round))))
+        assertThat(run("after a 400", round -> List.of(forwarded(round), new Step(get("/open/x", ""), 400),
+                forwarded(round))))
                 .isEmpty();
     }
 
     @Test
     void aRequestAfterABlockedUsersRefusalIsAnswered() {
-        assertThat(run("after a 403", round -> List.of(forwarded(round), new Step(get("/open/x", "X-User-Id: mallory\r\n"), 403),
+        assertThat(run("after a 403", round -> List.of(forwarded(round), new Step(get("/open/x",
+                "X-User-Id: mallory\r\n"), 403),
                 forwarded(round)))).isEmpty();
     }
 
@@ -128,26 +130,30 @@ class KeepAliveEndToEndTest {
 
     @Test
     void aRequestAfterAGlobalRefusalIsAnswered() {
-        assertThat(run("after a global 429", round -> List.of(forwarded(round), new Step(get("/shared/x", "X-User-Id: g" + round + "\r\n"), 429),
+        assertThat(run("after a global 429", round -> List.of(forwarded(round), new Step(get("/shared/x", "X-User-Id: g"
+                + round + "\r\n"), 429),
                 forwarded(round)))).isEmpty();
     }
 
     @Test
     void aRequestAfterAnUnauthorisedAdminCallIsAnswered() {
-        assertThat(run("after an admin 401", round -> List.of(new Step(get("/admin/api/stats", "Authorization: Bearer " + ADMIN_TOKEN + "\r\n"), 200),
+        assertThat(run("after an admin 401", round -> List.of(new Step(get("/admin/api/stats", "Authorization: Bearer "
+                + ADMIN_TOKEN + "\r\n"), 200),
                 new Step(get("/admin/api/stats", ""), 401), new Step(get("/actuator/health", ""), 200)))).isEmpty();
     }
 
     @Test
     void aRequestAfterAnUnsignedInteractionIsAnswered() {
         byte[] command = Interactions.commandInGuild("42", "613425648685547541", "hello");
-        assertThat(run("after a Discord 401", round -> List.of(forwarded(round), interaction(command, "00".repeat(64), 401),
+        assertThat(run("after a Discord 401", round -> List.of(forwarded(round), interaction(command, "00".repeat(64),
+                401),
                 forwarded(round)))).isEmpty();
     }
 
     @Test
     void aRequestAfterAPongIsAnswered() {
-        assertThat(run("after a PONG", round -> List.of(forwarded(round), interaction(Interactions.PING, null, 200), forwarded(round))))
+        assertThat(run("after a PONG", round -> List.of(forwarded(round), interaction(Interactions.PING, null, 200),
+                forwarded(round))))
                 .isEmpty();
     }
 

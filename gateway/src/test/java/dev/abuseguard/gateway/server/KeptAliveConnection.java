@@ -84,7 +84,8 @@ final class KeptAliveConnection implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1)
+                        .trim());
             }
             String body;
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

@@ -58,7 +58,8 @@ class SlowConnectionsEndToEndTest {
         uploads.stop();
     }
 
-    private static final String ORDINARY = "GET /open/ordinary HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-Id: ordinary\r\n\r\n";
+    private static final String ORDINARY = "GET /open/ordinary HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-Id: "
+            + "ordinary\r\n\r\n";
 
     private static String head(String method, String path, String extraHeaders) {
         return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-Id: slow\r\n" + extraHeaders + "\r\n";
@@ -123,7 +124,8 @@ class SlowConnectionsEndToEndTest {
 
             assertThat(unanswered).as("ordinary requests unanswered within " + ORDINARY_WITHIN).isZero();
             assertThat(ordinaryMillis).hasSizeGreaterThan(100);
-            assertThat(idle).allSatisfy(c -> assertThat(c.lastAnswerBytesNanos).as("the idle client's answer").isPositive());
+            assertThat(idle).allSatisfy(c -> assertThat(c.lastAnswerBytesNanos).as("the idle client's answer")
+                    .isPositive());
             assertThat(silentWorst).isBetween(HEAD_LIMIT_MS - 100, HEAD_LIMIT_MS + SLACK_MS);
             assertThat(headWorst).isBetween(HEAD_LIMIT_MS - 100, HEAD_LIMIT_MS + SLACK_MS);
             assertThat(bodyWorst).isBetween(BODY_LIMIT_MS - 100, BODY_LIMIT_MS + SLACK_MS);

@@ -15,7 +15,8 @@ public final class Backends {
 
     /** A started backend with no stubs yet. */
     public static WireMockServer started() {
-        WireMockServer backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(40));
+        WireMockServer backend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(40));
         backend.start();
         return backend;
     }

@@ -188,7 +188,8 @@ public final class GatewayExtension implements BeforeAllCallback, BeforeEachCall
     }
 
     /**
-     * The default arguments, then {@code more} (not one of the defaults again): for the few classes that start gateways their own way (per test,
+     * The default arguments, then {@code more} (not one of the defaults again): for the few classes that start gateways
+     * their own way (per test,
      * on a cluster, behind sentinels, several configurations apart) and share the defaults all the same.
      */
     public static String[] defaults(String... more) {

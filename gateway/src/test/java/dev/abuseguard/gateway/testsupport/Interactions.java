@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Interaction bodies as Discord sends them, cut down to what matters plus some of what does not. */
 public final class Interactions {
 
-    public static final byte[] PING = "{\"application_id\":\"11\",\"id\":\"12\",\"token\":\"t\",\"type\":1,\"version\":1}"
+    public static final byte[] PING = ("{\"application_id\":\"11\",\"id\":\"12\",\"token\":\"t\","
+            + "\"type\":1,\"version\":1}")
             .getBytes(StandardCharsets.UTF_8);
 
     private Interactions() {

@@ -2,7 +2,6 @@ package dev.abuseguard.gateway.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,9 +31,14 @@ public final class RawHttp {
         return sendFrom("127.0.0.1", port, method, target, headerLines, body);
     }
 
-    /** From a loopback address of the test's choosing ({@code 127.0.0.2}...): another client, as the gateway sees it. */
-    public static Answer sendFrom(String localAddress, int port, String method, String target, String headerLines, String body) {
-        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0)) {
+    /**
+     * From a loopback address of the test's choosing ({@code 127.0.0.2}...): another client, as the gateway sees
+     * it.
+     */
+    public static Answer sendFrom(String localAddress, int port, String method, String target, String headerLines,
+            String body) {
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress),
+                0)) {
             socket.setSoTimeout(10_000);
             byte[] content = body.getBytes(StandardCharsets.UTF_8);
             String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headerLines
@@ -56,7 +60,8 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1)
+                    .trim());
         }
         String body = end < 0 ? "" : text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
