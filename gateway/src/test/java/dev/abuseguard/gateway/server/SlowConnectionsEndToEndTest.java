@@ -38,8 +38,11 @@ class SlowConnectionsEndToEndTest {
      * whose 2 cores also run these clients, the backends and Redis.
      */
     private static final Duration ORDINARY_WITHIN = Duration.ofSeconds(2);
-    /** The upload route's own backend (the open route's is the extension's); started with the class. */
-    private static final WireMockServer uploads = Backends.answeringOk();
+    /**
+     * The upload route's own backend (the open route's is the extension's), started when the extension writes the
+     * routes, so that a rerun of the class starts a fresh one.
+     */
+    private static WireMockServer uploads;
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.onRoutes(port -> """
             spring.cloud.gateway.server.webflux.routes:
@@ -48,10 +51,15 @@ class SlowConnectionsEndToEndTest {
             abuse-guard:
               actions:
                 open: { limit: 1000000, window: 1h, strategy: token-bucket }
-            """.formatted(port, uploads.port()))
+            """.formatted(port, startUploads()))
             .with("--abuse-guard.server.request-header-timeout=" + HEAD_LIMIT_MS + "ms",
                     "--abuse-guard.server.request-body-timeout=" + BODY_LIMIT_MS + "ms",
                     "--server.netty.idle-timeout=" + IDLE_LIMIT_MS + "ms");
+
+    private static int startUploads() {
+        uploads = Backends.answeringOk();
+        return uploads.port();
+    }
 
     @AfterAll
     static void stopUploads() {
