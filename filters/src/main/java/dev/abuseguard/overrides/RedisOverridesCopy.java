@@ -4,7 +4,6 @@ import dev.abuseguard.decision.SharedCopy;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.redis.BlockInvalidations;
-import dev.abuseguard.redis.RedisScripts;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
@@ -42,7 +41,6 @@ public final class RedisOverridesCopy implements SharedCopy {
     static final long DEFAULT_KEEP_MILLIS = 365L * 24 * 60 * 60 * 1000;
 
     private final LettuceConnection connection;
-    private final RedisScripts scripts;
     private final long keepMillis;
     private final BlockInvalidations channel;
     private final KnownOverrides known;
@@ -62,7 +60,6 @@ public final class RedisOverridesCopy implements SharedCopy {
     public RedisOverridesCopy(LettuceConnection connection, BlockInvalidations channel, KnownOverrides known,
                               Clock clock, long maxUsers, long keepMillis) {
         this.connection = connection;
-        this.scripts = new RedisScripts(connection);
         this.keepMillis = keepMillis;
         this.channel = channel;
         this.known = known;
@@ -110,7 +107,7 @@ public final class RedisOverridesCopy implements SharedCopy {
         return Mono.defer(() -> {
             long generation = known.generation();
             return connection.commands().flatMap(r -> users(r).flatMap(users -> Flux.fromIterable(users)
-                            .flatMap(user -> read(user).map(override -> Map.entry(user, override)),
+                            .flatMap(user -> read(r, user).map(override -> Map.entry(user, override)),
                                     READS_IN_FLIGHT)
                             .filter(entry -> !entry.getValue().empty())
                             .collectMap(Map.Entry::getKey, Map.Entry::getValue)))
@@ -144,6 +141,10 @@ public final class RedisOverridesCopy implements SharedCopy {
     }
 
     private Mono<UserOverride> read(String userId) {
-        return RedisUserOverrides.readAndSync(scripts, userId, keepMillis).map(OverridesHash::read);
+        return connection.commands().flatMap(r -> read(r, userId));
+    }
+
+    private Mono<UserOverride> read(RedisClusterReactiveCommands<String, String> r, String userId) {
+        return RedisUserOverrides.readAndSync(r, userId, keepMillis).map(OverridesHash::read);
     }
 }

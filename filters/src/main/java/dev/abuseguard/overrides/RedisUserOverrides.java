@@ -7,6 +7,7 @@ import dev.abuseguard.redis.RedisScripts;
 import dev.abuseguard.redis.UserKeys;
 import dev.abuseguard.strategy.Quota;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
@@ -129,9 +130,16 @@ public final class RedisUserOverrides implements UserOverrides {
      * of the version before made (to the hash alone) reaches decisions when any instance of this version hears of
      * it or reads it in a full read (see {@code RedisOverridesCopy}).
      */
-    static Mono<Map<String, String>> readAndSync(RedisScripts redis, String userId, long retentionMillis) {
-        return redis.<List<Object>>run(WRITE, ScriptOutputType.MULTI, keys(userId), "sync",
-                Long.toString(retentionMillis)).map(reply -> {
+    static Mono<Map<String, String>> readAndSync(RedisClusterReactiveCommands<String, String> r, String userId,
+                                                 long retentionMillis) {
+        String[] keys = keys(userId);
+        String[] args = {"sync", Long.toString(retentionMillis)};
+        // over the given connection (the copy's, not the decisions' lanes); the reply arrives as one element
+        return r.<List<Object>>evalsha(WRITE.sha1(), ScriptOutputType.MULTI, keys, args)
+                .onErrorResume(RedisNoScriptException.class,
+                        missing -> r.<List<Object>>eval(WRITE.source(), ScriptOutputType.MULTI, keys, args))
+                .next()
+                .map(reply -> {
                     List<?> flat = (List<?>) reply.get(1);
                     Map<String, String> fields = new HashMap<>();
                     for (int i = 0; i + 1 < flat.size(); i += 2) {
