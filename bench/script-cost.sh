@@ -27,7 +27,7 @@ unzip -p "$scg" META-INF/scripts/request_rate_limiter.lua >"$WORK/builtin.lua"
 echo 'return {0,1,2,3,4,5,6,7}' >"$WORK/empty.lua"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-OURS_KEYS=(4 'ag:{u:__rand_int__}:a' 'ag:{u:__rand_int__}:s:bench' 'ag:{u:__rand_int__}:v' 'ag:{u:__rand_int__}:o')
+OURS_KEYS=(4 'ag:{u:__rand_int__}:a' 'ag:{u:__rand_int__}:s:bench' 'ag:{u:__rand_int__}:v' 'ag:{u:__rand_int__}:ov')
 count() { # name script args...
   local name=$1 script=$2 port pid sha calls ir; shift 2
   port=$(free_port)

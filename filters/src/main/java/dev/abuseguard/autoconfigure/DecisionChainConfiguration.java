@@ -137,7 +137,8 @@ class DecisionChainConfiguration {
                 breaker,
                 new RedisSharedBlocks(connection, invalidations.getObject(), policies, clock),
                 OverridingDecisionStore.link(Set.of(), copied, tiers, clock),
-                new RedisOverridesCopy(connection, invalidations.getObject(), copied, clock, maxUsers),
+                new RedisOverridesCopy(connection, invalidations.getObject(), copied, clock, maxUsers,
+                        properties.abuse().blockRetention().toMillis()),
                 copied);
     }
 

@@ -4,8 +4,6 @@ import dev.abuseguard.decision.SharedCopy;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.redis.BlockInvalidations;
-import dev.abuseguard.redis.UserKeys;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
@@ -26,6 +24,11 @@ import reactor.core.publisher.Mono;
  * their exemptions are found) and reads each one's hash; news {@code o <user>} on {@code ag:blocks} has the user's hash
  * read again.
  * Off the request path: Redis decisions never read the copy.
+ *
+ * <p>Each read also brings the string decisions read ({@code ag:{u:<id>}:ov}) in step with the hash
+ * ({@code overrides-write.lua}, "sync", which writes only what differs): during a rolling update an instance of the
+ * version before changes the hash alone and announces it, and the instances of this version that hear it (or the
+ * next full read) carry the change over to the string.
  */
 public final class RedisOverridesCopy implements SharedCopy {
 
@@ -34,7 +37,11 @@ public final class RedisOverridesCopy implements SharedCopy {
     private static final int READS_IN_FLIGHT = 16;
     private static final int MAX_WAITING = 1024;
 
+    /** The hash's TTL when it has none: a year, the default {@code block-retention} the hashes are kept by. */
+    static final long DEFAULT_KEEP_MILLIS = 365L * 24 * 60 * 60 * 1000;
+
     private final LettuceConnection connection;
+    private final long keepMillis;
     private final BlockInvalidations channel;
     private final KnownOverrides known;
     private final Clock clock;
@@ -43,7 +50,17 @@ public final class RedisOverridesCopy implements SharedCopy {
     /** @param maxUsers how many users a full read takes at most (the copy's own bound) */
     public RedisOverridesCopy(LettuceConnection connection, BlockInvalidations channel, KnownOverrides known,
                               Clock clock, long maxUsers) {
+        this(connection, channel, known, clock, maxUsers, DEFAULT_KEEP_MILLIS);
+    }
+
+    /**
+     * @param keepMillis the TTL a hash without one gets when its string is brought in step (the overrides'
+     *                   {@code retention}; every hash has a TTL, but one written by hand may not)
+     */
+    public RedisOverridesCopy(LettuceConnection connection, BlockInvalidations channel, KnownOverrides known,
+                              Clock clock, long maxUsers, long keepMillis) {
         this.connection = connection;
+        this.keepMillis = keepMillis;
         this.channel = channel;
         this.known = known;
         this.clock = clock;
@@ -127,8 +144,7 @@ public final class RedisOverridesCopy implements SharedCopy {
         return connection.commands().flatMap(r -> read(r, userId));
     }
 
-    private static Mono<UserOverride> read(RedisClusterReactiveCommands<String, String> r, String userId) {
-        return r.hgetall(UserKeys.overrides(userId)).collectMap(KeyValue::getKey, KeyValue::getValue)
-                .map(OverridesHash::read);
+    private Mono<UserOverride> read(RedisClusterReactiveCommands<String, String> r, String userId) {
+        return RedisUserOverrides.readAndSync(r, userId, keepMillis).map(OverridesHash::read);
     }
 }

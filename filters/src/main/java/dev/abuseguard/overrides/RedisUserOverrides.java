@@ -7,18 +7,23 @@ import dev.abuseguard.redis.RedisScripts;
 import dev.abuseguard.redis.UserKeys;
 import dev.abuseguard.strategy.Quota;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The overrides in Redis: the hash {@code ag:{u:<id>}:o} that the decision script reads ({@code exempt},
- * {@code reason}, {@code tier}, {@code l:<action>}), kept {@code retention} after its last change, and the
+ * The overrides in Redis: the hash {@code ag:{u:<id>}:o} ({@code exempt}, {@code reason}, {@code tier},
+ * {@code l:<action>}), kept {@code retention} after its last change, with the string {@code ag:{u:<id>}:ov} that
+ * the decision script reads (what a decision needs of the hash, written with it by {@code overrides-write.lua} in
+ * one step, kept as long), and the
  * index {@code ag:exempt} (scored by the exemption's end) that the admin views list. After every change the user
  * is (re)listed in {@code ag:{idx}:overridden} and {@code o <user>} is published on {@code ag:blocks}, so that
  * every instance's copy of the overrides, which the local fallback decides by, follows.
@@ -31,6 +36,7 @@ public final class RedisUserOverrides implements UserOverrides {
     /** The index score of an exemption until lifted: later than any real end. */
     private static final double UNTIL_LIFTED = 9e15;
     private static final LuaScript INDEX = LuaScript.load("/dev/abuseguard/redis/overrides-index.lua");
+    private static final LuaScript WRITE = LuaScript.load("/dev/abuseguard/redis/overrides-write.lua");
 
     private final RedisScripts redis;
     private final Clock clock;
@@ -48,20 +54,20 @@ public final class RedisUserOverrides implements UserOverrides {
     @Override
     public Mono<Void> exempt(String userId, String reason, Duration duration) {
         long until = duration == null ? -1 : clock.millis() + duration.toMillis();
-        String key = UserKeys.overrides(userId);
-        return redis.commands().flatMap(r -> r.hset(key, Map.of(OverridesHash.EXEMPT, Long.toString(until),
-                        OverridesHash.REASON, reason))
-                .then(keepAtLeast(r, key, keep(duration)))
-                .then(r.zadd(EXEMPT_INDEX, until < 0 ? UNTIL_LIFTED : until, userId))
-                .then(r.pexpire(EXEMPT_INDEX, retentionMillis))
-                .then(announce(r, userId)));
+        return write(userId, "set", keep(duration), OverridesHash.EXEMPT, Long.toString(until),
+                        OverridesHash.REASON, reason)
+                .then(redis.commands())
+                .flatMap(r -> r.zadd(EXEMPT_INDEX, until < 0 ? UNTIL_LIFTED : until, userId)
+                        .then(r.pexpire(EXEMPT_INDEX, retentionMillis))
+                        .then(announce(r, userId)));
     }
 
     @Override
     public Mono<Boolean> liftExempt(String userId) {
-        return redis.commands().flatMap(r -> r.hdel(UserKeys.overrides(userId), OverridesHash.EXEMPT,
-                        OverridesHash.REASON)
-                .flatMap(removed -> r.zrem(EXEMPT_INDEX, userId).then(announce(r, userId)).thenReturn(removed > 0)));
+        return write(userId, "del", keep(null), OverridesHash.EXEMPT, OverridesHash.REASON)
+                .flatMap(removed -> redis.commands()
+                        .flatMap(r -> r.zrem(EXEMPT_INDEX, userId).then(announce(r, userId)))
+                        .thenReturn(removed > 0));
     }
 
     @Override
@@ -100,14 +106,51 @@ public final class RedisUserOverrides implements UserOverrides {
     }
 
     private Mono<Void> set(String userId, String field, String value) {
-        String key = UserKeys.overrides(userId);
-        return redis.commands().flatMap(r -> r.hset(key, field, value).then(keepAtLeast(r, key, keep(null)))
-                .then(announce(r, userId)));
+        return write(userId, "set", keep(null), field, value)
+                .then(redis.commands()).flatMap(r -> announce(r, userId));
     }
 
     private Mono<Boolean> clear(String userId, String field) {
-        return redis.commands().flatMap(r -> r.hdel(UserKeys.overrides(userId), field)
-                .flatMap(removed -> announce(r, userId).thenReturn(removed > 0)));
+        return write(userId, "del", keep(null), field)
+                .flatMap(removed -> redis.commands().flatMap(r -> announce(r, userId)).thenReturn(removed > 0));
+    }
+
+    /** Changes the hash and, in the same step, the string decisions read; the fields removed by a "del". */
+    private Mono<Long> write(String userId, String op, long keepMillis, String... fields) {
+        String[] args = new String[fields.length + 2];
+        args[0] = op;
+        args[1] = Long.toString(keepMillis);
+        System.arraycopy(fields, 0, args, 2, fields.length);
+        return redis.<List<Object>>run(WRITE, ScriptOutputType.MULTI, keys(userId), args)
+                .map(reply -> (Long) reply.get(0));
+    }
+
+    /**
+     * The user's hash, every field, after bringing the string decisions read in step with it: a change an instance
+     * of the version before made (to the hash alone) reaches decisions when any instance of this version hears of
+     * it or reads it in a full read (see {@code RedisOverridesCopy}).
+     */
+    static Mono<Map<String, String>> readAndSync(RedisClusterReactiveCommands<String, String> r, String userId,
+                                                 long retentionMillis) {
+        String[] keys = keys(userId);
+        String[] args = {"sync", Long.toString(retentionMillis)};
+        // over the given connection (the copy's, not the decisions' lanes); the reply arrives as one element
+        return r.<List<Object>>evalsha(WRITE.sha1(), ScriptOutputType.MULTI, keys, args)
+                .onErrorResume(RedisNoScriptException.class,
+                        missing -> r.<List<Object>>eval(WRITE.source(), ScriptOutputType.MULTI, keys, args))
+                .next()
+                .map(reply -> {
+                    List<?> flat = (List<?>) reply.get(1);
+                    Map<String, String> fields = new HashMap<>();
+                    for (int i = 0; i + 1 < flat.size(); i += 2) {
+                        fields.put((String) flat.get(i), (String) flat.get(i + 1));
+                    }
+                    return fields;
+                });
+    }
+
+    private static String[] keys(String userId) {
+        return new String[] {UserKeys.overrides(userId), UserKeys.decisionOverrides(userId)};
     }
 
     /**
@@ -119,10 +162,6 @@ public final class RedisUserOverrides implements UserOverrides {
                 .flatMap(left -> redis.run(INDEX, ScriptOutputType.INTEGER, new String[] {OVERRIDDEN_INDEX},
                         userId, Long.toString(left), Long.toString(clock.millis()), Long.toString(maxIndexed)))
                 .then(r.publish(BlockInvalidations.CHANNEL, BlockInvalidations.OVERRIDES + userId)).then();
-    }
-
-    private static Mono<Boolean> keepAtLeast(RedisClusterReactiveCommands<String, String> r, String key, long millis) {
-        return r.pttl(key).flatMap(ttl -> r.pexpire(key, Math.max(ttl, millis)));
     }
 
     /** The hash outlives its longest exemption and is kept {@code retention} after each change. */

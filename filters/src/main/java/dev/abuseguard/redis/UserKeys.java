@@ -16,21 +16,34 @@ public final class UserKeys {
 
     /**
      * KEYS of the decision script: abuse record, strategy state of the action, violation history, the
-     * operator's overrides (exempt, own limits, tier; see {@code UserOverrides}). The
+     * operator's overrides as decisions read them (exempt, own limits, tier; see {@code UserOverrides}), which
+     * the script reads with the record and the state in one {@code MGET}. The
      * state key names the strategy and the window, so a refresh that changes either starts afresh
      * while unchanged actions keep their state.
      */
     public static String[] forDecision(String userId, Action action) {
-        return new String[] {abuse(userId), state(userId, action), violations(userId), overrides(userId)};
+        return new String[] {abuse(userId), state(userId, action), violations(userId), decisionOverrides(userId)};
     }
 
     public static String abuse(String userId) {
         return PREFIX + userId + "}:abuse";
     }
 
-    /** The operator's overrides of one user: a hash read by every decision of the user. */
+    /**
+     * The operator's overrides of one user, every field: a hash, read by the admin views, by write-backs and by
+     * every instance's copy (and by the decisions of instances of the version before).
+     */
     public static String overrides(String userId) {
         return PREFIX + userId + "}:o";
+    }
+
+    /**
+     * The same overrides as every decision reads them: a string {@code overrides-write.lua} rebuilds from the hash
+     * after each change, absent for a user without any, so that a decision reads it in the {@code MGET} it sends
+     * anyway.
+     */
+    public static String decisionOverrides(String userId) {
+        return PREFIX + userId + "}:ov";
     }
 
     public static String violations(String userId) {

@@ -1,8 +1,8 @@
 -- Tail of every decision script: runs the strategy and, on a violation, scores it
 -- (twin of AbuseScoring.recordViolation). Only the violation path writes the abuse keys.
 -- includes: abuse-record.lua
--- uses from decide-head.lua: settings, now, mode, reply, ALLOWED, RATE_LIMITED, stored, score, blocked_until,
---   violations, blocks, block_retention;
+-- uses from decide-head.lua: the settings (the first line's named locals), now, mode, reply, ALLOWED,
+--   RATE_LIMITED, stored, score, blocked_until, violations, blocks;
 --   from the strategy: decide(raw), refund(raw)
 if mode == 'refund' then
   local left, reset = refund(stored[2])
@@ -12,7 +12,7 @@ local allowed, remaining, reset_after, retry_after, delay = decide(stored[2])
 if allowed then
   return reply(ALLOWED, remaining, reset_after, 0, delay, 0, 0)
 end
-if settings.shadow then -- shadow mode: the gateway forwards and counts it; no score, no block
+if shadow then -- shadow mode: the gateway forwards and counts it; no score, no block
   return reply(RATE_LIMITED, 0, reset_after, retry_after, 0, 0, 0)
 end
 
@@ -29,16 +29,14 @@ local function block_length(base, n, percent, cap)
   return length
 end
 
-local repeat_window, retention, half_life = settings.repeat_window, settings.retention, settings.half_life
-
 local recent = redis.call('ZCOUNT', KEYS[3], '(' .. string.format('%d', now - repeat_window), '+inf')
-score = score + math.floor(settings.points * (100 + settings.repeat_percent * recent) / 100)
+score = score + math.floor(points * (100 + repeat_percent * recent) / 100)
 violations = violations + 1
 local newly_blocked, block_ms = 0, 0
-if score >= settings.block_threshold then -- a blocked user never gets here: this is a new block
+if score >= block_threshold then -- a blocked user never gets here: this is a new block
   newly_blocked = 1
   blocks = blocks + 1
-  block_ms = block_length(settings.block_duration, blocks, settings.block_factor_percent, settings.max_block)
+  block_ms = block_length(block_duration, blocks, block_factor_percent, max_block)
   if block_ms > 0 then blocked_until = now + block_ms else blocked_until = -1 end
 end
 -- how long the record is kept (twin of ScoringRules.keepMillis): a user never blocked only while the score can
@@ -53,8 +51,8 @@ elseif blocks == 0 and half_life > 0 then
   while left > 0 do left = math.floor(left / 2); bits = bits + 1 end
   ttl = math.min(retention, math.max(repeat_window, half_life * bits))
 end
-redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, settings.action, score))
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(settings.history_size + 1))
+redis.call('ZADD', KEYS[3], now, string.format('%d:%s:%d', now, action, score))
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(history_size + 1))
 redis.call('PEXPIRE', KEYS[3], math.min(ttl, retention))
-redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, settings.action, blocks), 'PX', ttl)
+redis.call('SET', KEYS[1], format_abuse(score, blocked_until, violations, now, action, blocks), 'PX', ttl)
 return reply(RATE_LIMITED, 0, reset_after, retry_after, 0, newly_blocked, block_ms)

@@ -1,6 +1,7 @@
 package dev.abuseguard.overrides;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.abuseguard.lettuce.LettuceConnection;
@@ -97,17 +98,55 @@ class RedisOverridesCopyTest {
         redis.run("HSET", "ag:{u:legacy}:o", "exempt", Long.toString(until), "reason", "old");
         redis.run("PEXPIRE", "ag:{u:legacy}:o", "86400000");
         redis.run("ZADD", "ag:exempt", Long.toString(until), "legacy");
+        redis.run("SCRIPT", "FLUSH"); // as after a restart: the read sends the script's source once
 
         copy.reload().block(WAIT);
 
         assertThat(known.get("vip").exemptAt(clock.millis())).isTrue();
         assertThat(known.get("gold").tier()).isEqualTo("premium");
         assertThat(known.get("legacy").exemptAt(clock.millis())).isTrue();
+        assertThat(redis.run("GET", "ag:{u:legacy}:ov").get(0)).as("the string decisions read, carried over")
+                .isEqualTo(until + ";;");
+        assertThat(redis.run("GET", "ag:{u:gold}:ov").get(0)).isEqualTo("0;premium;");
         clock.advance(Duration.ofHours(1));
         assertThat(known.get("vip").exemptAt(clock.millis())).as("an exemption ends in the copy too").isFalse();
         for (String key : redis.keys("*")) {
             assertThat(Long.parseLong(redis.run("PTTL", key).get(0))).as("TTL of %s", key).isPositive();
         }
+    }
+
+    @Test
+    void aChangeAnInstanceOfTheVersionBeforeMakesToTheHashAloneReachesTheStringDecisionsReadByItsNews() {
+        follow();
+        admin.tier("gold", "premium").block(WAIT);
+        assertThat(redis.run("GET", "ag:{u:gold}:ov").get(0)).as("written with the hash").isEqualTo("0;premium;");
+
+        // as the version before changes overrides: the hash alone, then the news
+        redis.run("HSET", "ag:{u:gold}:o", "l:search", "3:1000", "l:bad", "x:1");
+        redis.run("PUBLISH", BlockInvalidations.CHANNEL, "o gold");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.run("GET", "ag:{u:gold}:ov").get(0))
+                .as("only what a decision would read").isEqualTo("0;premium;,search=3:1000,"));
+        assertThat(Long.parseLong(redis.run("PTTL", "ag:{u:gold}:ov").get(0)))
+                .isCloseTo(Long.parseLong(redis.run("PTTL", "ag:{u:gold}:o").get(0)), within(1_000L));
+
+        redis.run("DEL", "ag:{u:gold}:o");
+        redis.run("PUBLISH", BlockInvalidations.CHANNEL, "o gold");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.keys("ag:{u:gold}:*")).isEmpty());
+    }
+
+    @Test
+    void theStringDecisionsReadFollowsEveryChangeAndIsAbsentWithoutOverrides() {
+        admin.exempt("vip", "load test", Duration.ofHours(1)).block(WAIT);
+        admin.limit("vip", "search", new Quota(3, 1_000, 0)).block(WAIT);
+        admin.limit("vip", "login", new Quota(5, 60_000, 0)).block(WAIT);
+        assertThat(redis.run("GET", "ag:{u:vip}:ov").get(0)).matches((clock.millis() + 3_600_000)
+                + ";;,(search=3:1000,login=5:60000|login=5:60000,search=3:1000),");
+
+        admin.liftExempt("vip").block(WAIT);
+        admin.clearLimit("vip", "login").block(WAIT);
+        assertThat(redis.run("GET", "ag:{u:vip}:ov").get(0)).isEqualTo("0;;,search=3:1000,");
+        admin.clearLimit("vip", "search").block(WAIT);
+        assertThat(redis.keys("ag:{u:vip}:*")).as("nothing left to read").isEmpty();
     }
 
     @Test

@@ -107,7 +107,7 @@ class RedisDecisionStoreConformanceTest extends DecisionStoreConformance {
     @AfterEach
     void everyKeyHasATimeToLiveAndSharesTheUsersHashTag() {
         for (String key : redis.keys("*")) {
-            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|o|s:[a-z_]+:[tsflc][0-9]+)"
+            assertThat(key).matches("ag:\\{u:[a-z]+\\}:(abuse|violations|o|ov|s:[a-z_]+:[tsflc][0-9]+)"
                     + "|ag:exempt|ag:\\{idx\\}:overridden");
             long ttl = Long.parseLong(redis.run("PTTL", key).get(0));
             assertThat(ttl).as("TTL of %s", key).isPositive();

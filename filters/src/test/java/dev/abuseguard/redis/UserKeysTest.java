@@ -22,7 +22,9 @@ class UserKeysTest {
 
         assertThat(keys).allSatisfy(key -> assertThat(key).startsWith("ag:{u:" + userId + "}:"));
         assertThat(Arrays.stream(keys).mapToInt(SlotHash::getSlot).distinct()).hasSize(1);
-        assertThat(SlotHash.getSlot(keys[0])).isEqualTo(SlotHash.getSlot("u:" + userId));
+        assertThat(SlotHash.getSlot(keys[0])).isEqualTo(SlotHash.getSlot("u:" + userId))
+                .as("the hash the overrides' string is written with")
+                .isEqualTo(SlotHash.getSlot(UserKeys.overrides(userId)));
         assertThat(keys[1]).endsWith(":s:pack_create:t3600000");
     }
 }

@@ -107,14 +107,15 @@ class OverridesThroughAnOutageEndToEndTest {
     @Test
     @Order(2)
     void aBlockDecidedLocallyForAUserRedisExemptsIsNeitherWrittenNorAnnouncedWhenRedisIsBack() {
-        // exempted as an instance of the version before does it: the hash and ag:exempt, no news, no index; the
-        // instances, which read their copies at start, have not read this one
+        // exempted as an instance of an older version does it: the hash and ag:exempt, no news, no index; the
+        // instances, which read their copies at start, have not read this one, and their decisions, which read
+        // the string ag:{u:<id>}:ov that a full read carries over from the hash, not yet either (the hash alone
+        // is what the write-back checks)
         long until = System.currentTimeMillis() + 3_600_000;
         gateways.redis().run("HSET", "ag:{u:legacy}:o", "exempt", Long.toString(until), "reason", "old instance");
         gateways.redis().run("PEXPIRE", "ag:{u:legacy}:o", "3600000");
         gateways.redis().run("ZADD", "ag:exempt", Long.toString(until), "legacy");
-        gateways.first().client().get().uri("/tiny").header("X-User-Id", "legacy").exchange().expectStatus().isOk()
-                .expectHeader().valueEquals("X-Abuse-Exempt", "true");
+        gateways.first().client().get().uri("/tiny").header("X-User-Id", "legacy").exchange().expectStatus().isOk();
         gateways.redis().run("SAVE"); // a crash that keeps what was saved
 
         gateways.redis().kill();
