@@ -136,6 +136,8 @@ class MinimalGatewayAdminTest {
         assertThat(send(withAdmin, "GET", "/api/x", null, user).statusCode()).isEqualTo(429);
 
         HttpResponse<String> seen = send(withAdmin, "GET", "/admin/api/users/" + user, TOKEN, null);
+        System.out.println("minimal app: GET /admin/api/users/" + user + " -> " + seen.statusCode() + " "
+                + seen.body());
         assertThat(seen.statusCode()).isEqualTo(200);
         assertThat(seen.body()).contains("\"userId\":\"" + user + "\"").contains("\"score\":10");
 
