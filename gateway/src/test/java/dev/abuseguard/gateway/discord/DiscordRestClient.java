@@ -20,7 +20,7 @@ final class DiscordRestClient {
     private static final Path SOURCE = Path.of("src", "test", "node");
     private static final Path HOME = Path.of("target", "discord-client");
     private static final String HOW_TO_INSTALL = "Install Node.js 18 or later with npm (Debian/Ubuntu: "
-            + "'apt-get install nodejs npm'); .ci/run installs them by itself.";
+            + "'apt-get install nodejs npm'); ./test.sh installs them by itself.";
 
     private DiscordRestClient() {
     }

@@ -45,7 +45,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void chromiumIsInstalled() {
-        // a machine without Chromium fails the test (.ci/run installs it), never skips it
+        // a machine without Chromium fails the test (./test.sh installs it), never skips it
         Assertions.assertTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
     }

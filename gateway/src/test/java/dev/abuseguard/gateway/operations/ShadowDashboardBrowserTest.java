@@ -33,7 +33,7 @@ class ShadowDashboardBrowserTest {
 
     @BeforeAll
     static void chromiumIsInstalled() {
-        // as DashboardBrowserTest: a machine without Chromium fails the test (.ci/run installs it), never skips it
+        // as DashboardBrowserTest: a machine without Chromium fails the test (./test.sh installs it), never skips it
         Assertions.assertTrue(new File("/usr/bin/chromium").canExecute()
                 && new File("/usr/bin/chromedriver").canExecute(), "Debian's chromium and chromium-driver are not "
                 + "installed (apt-get install chromium chromium-driver)");
