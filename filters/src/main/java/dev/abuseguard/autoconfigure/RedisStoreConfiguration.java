@@ -28,7 +28,7 @@ class RedisStoreConfiguration {
         DataRedisProperties data = boot.getIfAvailable(DataRedisProperties::new);
         return RedisEndpoints.connect(redis, RedisSettings.urlUsesSsl(data), data.getSsl().getBundle(),
                 RedisSettings.clusterRefresh(environment), settings.connectTimeout(), settings.timeout(),
-                settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of());
+                settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of(), null);
     }
 
     @Bean(destroyMethod = "close")
