@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
  * lane's.
  *
  * <p>The general client runs on the application's {@code ClientResources} when it has them (Spring Boot's
- * data-redis auto-configuration defines {@code lettuceClientResources}): on a copy made with
- * {@link ClientResources#mutate()}, which shares the application's threads (I/O event loops, computation
- * executor, event bus, DNS resolver) but keeps this library's reconnect delay, its switched-off latency
- * recorder and its {@linkplain TimeLimit timer}, so the library behaves as it did with resources of its own.
- * Shutting that copy down leaves everything it shares running: the application owns it. Without the
- * application's resources the library creates, and on close shuts down, resources of its own.
+ * data-redis auto-configuration defines {@code lettuceClientResources}): on resources that take the application's
+ * threads (its I/O event loop group provider and its computation executor, both marked shared, so that shutting
+ * them down leaves the application's running: it owns them) with this library's reconnect delay, switched-off
+ * latency recorder and {@linkplain TimeLimit timer}, so that the library behaves as with resources of its own.
+ * Lettuce sets those per resources, not per client; and {@link ClientResources#mutate()} cannot be used here: its
+ * copy makes an event loop group provider of its own and inherits the original's ownership of the executor, so
+ * shutting the copy down would shut the application's executor down. Without the application's resources the
+ * library creates, and on close shuts down, resources of its own.
  *
  * <p>Each lane has resources of its own whatever the case: a lane's client must register its channels on one
  * of the HTTP server's event loops ({@link SingleEventLoopProvider}), and consolidate its flushes, which is
@@ -58,7 +60,10 @@ final class LettuceResources {
         if (application == null) {
             return new LettuceResources(settings(DefaultClientResources.builder().timer(timer)), false);
         }
-        return new LettuceResources(settings(application.mutate().timer(timer)), true);
+        return new LettuceResources(settings(DefaultClientResources.builder()
+                .eventLoopGroupProvider(application.eventLoopGroupProvider())
+                .eventExecutorGroup(application.eventExecutorGroup())
+                .timer(timer)), true);
     }
 
     /**
@@ -94,7 +99,7 @@ final class LettuceResources {
                 .nettyCustomizer(CONSOLIDATE_FLUSHES));
     }
 
-    /** Shuts the general resources down: all of them when the library's own, only the copy when shared. */
+    /** Shuts the general resources down: all of them when the library's own, none of the application's. */
     void shutdown() {
         general.shutdown();
     }
