@@ -5,6 +5,7 @@ import dev.abuseguard.lettuce.RedisEndpoints;
 import dev.abuseguard.lettuce.ServerEventLoops;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.redis.BlockInvalidations;
+import io.lettuce.core.resource.ClientResources;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,12 +24,14 @@ class RedisStoreConfiguration {
 
     @Bean(destroyMethod = "close")
     LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties,
-                                                ObjectProvider<DataRedisProperties> boot, Environment environment) {
+                                                ObjectProvider<DataRedisProperties> boot, Environment environment,
+                                                ObjectProvider<ClientResources> clientResources) {
         AbuseGuardProperties.Redis settings = properties.store().redis();
         DataRedisProperties data = boot.getIfAvailable(DataRedisProperties::new);
         return RedisEndpoints.connect(redis, RedisSettings.urlUsesSsl(data), data.getSsl().getBundle(),
                 RedisSettings.clusterRefresh(environment), settings.connectTimeout(), settings.timeout(),
-                settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of());
+                settings.eventLoopLanes() ? ServerEventLoops.forLettuce() : List.of(),
+                clientResources.getIfUnique());
     }
 
     @Bean(destroyMethod = "close")

@@ -2,6 +2,7 @@ package dev.abuseguard.lettuce;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 
 /**
- * Turns Spring Boot's {@code spring.data.redis.*} connection details into our Lettuce connection: a single
+ * Turns Spring Boot's {@code spring.data.redis.*} connection details into a {@link RedisTopology}: a single
  * server, a Sentinel-watched master or a cluster; TLS ({@code spring.data.redis.ssl.*}, an SSL bundle, or a
  * {@code rediss://} URL) on every node and sentinel, ACL users, as Spring Boot's own Lettuce factory does.
  */
@@ -23,17 +24,26 @@ public final class RedisEndpoints {
      * @param urlUsesSsl whether {@code spring.data.redis.url} is a {@code rediss://} URL (Boot's connection
      *                   details give its host and credentials, not its scheme)
      * @param sslBundleName {@code spring.data.redis.ssl.bundle}, to name it when it cannot be used
+     * @param application the application's Lettuce client resources, or {@code null}: see {@link LettuceResources}
      */
     public static LettuceConnection connect(DataRedisConnectionDetails details, boolean urlUsesSsl,
                                             String sslBundleName, ClusterRefresh refresh, Duration connectTimeout,
-                                            Duration scriptTimeout, List<EventLoop> laneLoops) {
+                                            Duration scriptTimeout, List<EventLoop> laneLoops,
+                                            ClientResources application) {
+        return LettuceConnection.open(topology(details, urlUsesSsl, sslBundleName, refresh, connectTimeout,
+                scriptTimeout), scriptTimeout, laneLoops, application);
+    }
+
+    private static RedisTopology topology(DataRedisConnectionDetails details, boolean urlUsesSsl,
+                                          String sslBundleName, ClusterRefresh refresh, Duration connectTimeout,
+                                          Duration scriptTimeout) {
         SslOptions ssl = sslOptions(details, urlUsesSsl, sslBundleName);
         Tls tls = new Tls(ssl != null, ssl);
         DataRedisConnectionDetails.Cluster cluster = details.getCluster();
         if (cluster != null && !cluster.getNodes().isEmpty()) {
             List<RedisURI> seeds = cluster.getNodes().stream()
                     .map(node -> node(details, tls, node.host(), node.port(), 0).build()).toList();
-            return LettuceConnection.cluster(seeds, tls.options(), refresh, connectTimeout, scriptTimeout, laneLoops);
+            return RedisTopology.cluster(seeds, tls.options(), refresh, connectTimeout, scriptTimeout);
         }
         DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
         if (sentinel != null && sentinel.getMaster() != null && !sentinel.getNodes().isEmpty()) {
@@ -45,12 +55,12 @@ public final class RedisEndpoints {
                 credentials(watcher, sentinel.getUsername(), sentinel.getPassword());
                 uri.withSentinel(watcher.build());
             }
-            return LettuceConnection.sentinel(uri.build(), tls.options(), connectTimeout, scriptTimeout, laneLoops);
+            return RedisTopology.sentinel(uri.build(), tls.options(), connectTimeout, scriptTimeout);
         }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-        return LettuceConnection.standalone(
+        return RedisTopology.standalone(
                 node(details, tls, standalone.getHost(), standalone.getPort(), standalone.getDatabase()).build(),
-                tls.options(), connectTimeout, scriptTimeout, laneLoops);
+                tls.options(), connectTimeout, scriptTimeout);
     }
 
     private record Tls(boolean enabled, SslOptions options) {

@@ -32,12 +32,13 @@ public final class RedisScripts {
     /** @param <T> for {@code MULTI} a {@code List<Object>}: a multi reply arrives as one element */
     public <T> CompletableFuture<T> runAsync(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         boolean ascii = ascii(keys) && ascii(args);
-        RedisClusterAsyncCommands<String, String> open = connection.decisionCommandsIfOpen(ascii);
+        RedisClusterAsyncCommands<String, String> open = ascii ? connection.laneCommandsIfOpen()
+                : connection.generalCommandsIfOpen();
         if (open != null) {
             return evalsha(open, script, type, keys, args);
         }
         // the connection is opened (again) first: the time limit covers the opening and the script together
-        return connection.withinTimeLimit(connection.decisionCommands(ascii)
+        return connection.withinTimeLimit((ascii ? connection.laneCommands() : connection.generalCommands())
                 .thenCompose(redis -> evalsha(redis, script, type, keys, args)));
     }
 
