@@ -43,7 +43,7 @@ public final class UserActions {
 
     /** The id as the filter checks it (the configured pattern in force), else {@link InvalidAdminInput}. */
     public String userId(String id) {
-        return AdminInput.userId(id, policies.current().properties().identity().pattern());
+        return AdminInput.userId(id, policies.current().settings().identity().pattern());
     }
 
     /** The user's standing and last violations; {@link AdminTargetNotFound} when the gateway knows nothing of them. */
@@ -160,7 +160,7 @@ public final class UserActions {
     }
 
     private ActionPolicy known(String action) {
-        ActionPolicy policy = policies.current().properties().actions().get(action);
+        ActionPolicy policy = policies.current().settings().actions().get(action);
         if (policy == null) {
             throw new AdminTargetNotFound("No action named " + action + " is configured.");
         }

@@ -44,7 +44,7 @@ public final class RedisAuditTrail implements AuditTrail {
                 Long.toString(Math.max(rules.retentionMillis(), rules.blockRetentionMillis())),
                 Long.toString(maxLength), Long.toString(event.atMillis()),
                 Long.toString(recordExpiresAt(event, rules)),
-                Long.toString(policies.current().properties().abuse().maxTrackedUsers()),
+                Long.toString(policies.current().settings().abuse().maxTrackedUsers()),
                 BlockInvalidations.CHANNEL).then();
     }
 

@@ -15,10 +15,8 @@ import dev.abuseguard.filter.AbuseGuardGatewayFilterFactory;
 import dev.abuseguard.filter.PathSpellingFilter;
 import dev.abuseguard.filter.ProblemResponses;
 import dev.abuseguard.filter.UserIdKeyResolver;
-import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.memory.InMemoryDecisionStore;
-import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.AbuseGuardProperties;
@@ -28,7 +26,6 @@ import dev.abuseguard.registry.AbuseRegistry;
 import dev.abuseguard.registry.InMemoryAbuseRegistry;
 import dev.abuseguard.registry.RedisAbuseRegistry;
 import dev.abuseguard.registry.SharedAbuseRegistry;
-import dev.abuseguard.spike.SpikeProperties;
 import dev.abuseguard.strategy.StrategyType;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -64,8 +61,7 @@ import tools.jackson.databind.json.JsonMapper;
  * decision chain ({@link DecisionChainConfiguration}) in their own classes.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
-@EnableConfigurationProperties({AbuseGuardProperties.class, OverridesProperties.class, GlobalSyncProperties.class,
-        SpikeProperties.class})
+@EnableConfigurationProperties(AbuseGuardProperties.class)
 @Import({RedisStoreConfiguration.class, DecisionChainConfiguration.class})
 public class AbuseGuardAutoConfiguration {
 
@@ -82,7 +78,7 @@ public class AbuseGuardAutoConfiguration {
         return StrategyType::fromConfigName;
     }
 
-    /** Stops start-up on a key under {@code abuse-guard} that no configuration record binds (see the class). */
+    /** Stops start-up on a key under {@code abuse-guard} that {@link AbuseGuardProperties} does not bind. */
     @Bean
     static UnknownPropertyCheck abuseGuardUnknownPropertyCheck() {
         return new UnknownPropertyCheck();
@@ -173,12 +169,13 @@ public class AbuseGuardAutoConfiguration {
     /** The interactions endpoint of a Discord bot; decides through the same chain as AbuseGuard. */
     @Bean
     DiscordInteractionsGatewayFilterFactory discordInteractionsGatewayFilterFactory(
-            LivePolicies policies, DecisionStore store, ObjectProvider<JsonMapper> json, Clock clock,
-            Environment environment, ObjectProvider<LettuceConnection> redis, UserActions userActions) {
+            LivePolicies policies, AbuseGuardProperties properties, DecisionStore store,
+            ObjectProvider<JsonMapper> json, Clock clock, Environment environment,
+            ObjectProvider<LettuceConnection> redis, UserActions userActions) {
         InteractionReplays local = new LocalInteractionReplays(clock);
         LettuceConnection connection = redis.getIfAvailable();
         InteractionReplays replays = connection == null ? local : new RedisInteractionReplays(connection, local,
-                policies.current().properties().store().redis().timeout());
+                properties.store().redis().timeout());
         return new DiscordInteractionsGatewayFilterFactory(policies, store, json.getIfAvailable(JsonMapper::new), clock,
                 () -> environment.getProperty(DiscordInteractionsGatewayFilterFactory.PUBLIC_KEY_VARIABLE), replays,
                 userActions);
@@ -201,9 +198,9 @@ public class AbuseGuardAutoConfiguration {
     ConfigurationRefreshGuard abuseGuardConfigurationRefreshGuard(ConfigurableEnvironment environment,
                                                                   LivePolicies policies,
                                                                   RouteChecks routes,
-                                                                  UnknownPropertyCheck unknownKeys,
+                                                                  AbuseGuardProperties startUp,
                                                                   ObjectProvider<Validator> validator) {
-        return new ConfigurationRefreshGuard(environment, policies, routes, unknownKeys, new SpringValidatorAdapter(
+        return new ConfigurationRefreshGuard(environment, policies, routes, startUp, new SpringValidatorAdapter(
                 validator.getIfAvailable(() -> Validation.buildDefaultValidatorFactory().getValidator())));
     }
 }

@@ -3,18 +3,14 @@ package dev.abuseguard.autoconfigure;
 import dev.abuseguard.logging.LogValue;
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.policy.LivePolicies;
-import dev.abuseguard.strategy.StrategyType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.ApplicationListener;
@@ -27,10 +23,11 @@ import org.springframework.validation.Validator;
 /**
  * Applies a configuration refresh ({@code POST /actuator/refresh}) to the AbuseGuard policies, or
  * rejects it whole. It runs first among the listeners of the changed environment: it binds and validates
- * the new {@code abuse-guard} settings (refusing a key no record binds) and every route of the library's filters
- * against them; when anything
- * is wrong it puts the previous property sources back and fails the refresh, so neither the routes nor the
- * limits in force change.
+ * the new {@code abuse-guard} settings (refusing a key {@link AbuseGuardProperties} does not bind) and every route
+ * of the library's filters against them; when anything is wrong it puts the previous property sources back and
+ * fails the refresh, so neither the routes nor the limits in force change. It applies {@link
+ * AbuseGuardProperties#live()}; settings read at start-up that the refresh changes are named in a warning, and
+ * take effect when the instance restarts.
  */
 final class ConfigurationRefreshGuard implements ApplicationListener<EnvironmentChangeEvent>, Ordered {
 
@@ -39,16 +36,16 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
     private final ConfigurableEnvironment environment;
     private final LivePolicies policies;
     private final RouteChecks routes;
-    private final UnknownPropertyCheck unknownKeys;
+    private final AbuseGuardProperties startUp;
     private final Validator validator;
     private Map<String, PropertySource<?>> lastGood;
 
     ConfigurationRefreshGuard(ConfigurableEnvironment environment, LivePolicies policies,
-                              RouteChecks routes, UnknownPropertyCheck unknownKeys, Validator validator) {
+                              RouteChecks routes, AbuseGuardProperties startUp, Validator validator) {
         this.environment = environment;
         this.policies = policies;
         this.routes = routes;
-        this.unknownKeys = unknownKeys;
+        this.startUp = startUp;
         this.validator = validator;
         this.lastGood = sources();
     }
@@ -61,30 +58,28 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
     @Override
     public synchronized void onApplicationEvent(EnvironmentChangeEvent event) {
         try {
-            unknownKeys.check(environment);
-            Binder binder = binder();
-            AbuseGuardProperties candidate = binder.bindOrCreate("abuse-guard",
-                    Bindable.of(AbuseGuardProperties.class), new ValidationBindHandler(BindHandler.DEFAULT, validator));
+            UnknownPropertyCheck.check(environment);
+            AbuseGuardProperties candidate = AbuseGuardBinder.bind(environment,
+                    new ValidationBindHandler(BindHandler.DEFAULT, validator));
             LivePolicies.Snapshot next = LivePolicies.Snapshot.of(candidate);
-            GatewayProperties gateway = binder.bindOrCreate("spring.cloud.gateway.server.webflux",
-                    Bindable.of(GatewayProperties.class));
+            GatewayProperties gateway = AbuseGuardBinder.of(environment).bindOrCreate(
+                    "spring.cloud.gateway.server.webflux", Bindable.of(GatewayProperties.class));
             routes.check(gateway.getRoutes(), next);
             policies.replace(candidate);
             lastGood = sources();
-            log.info("event=config_refresh outcome=applied actions={}", next.actions().names());
+            List<String> notApplied = startUp.startUpChangesIn(candidate);
+            if (notApplied.isEmpty()) {
+                log.info("event=config_refresh outcome=applied actions={}", next.actions().names());
+            } else {
+                log.warn("event=config_refresh outcome=applied actions={} read_at_start_up_unchanged={}",
+                        next.actions().names(), notApplied);
+            }
         } catch (RuntimeException invalid) {
             restore();
             log.error("event=config_refresh outcome=rejected reason={}", LogValue.quoted(rootMessage(invalid)));
             throw new IllegalStateException("configuration refresh rejected, the configuration in force stays: "
                     + rootMessage(invalid), invalid);
         }
-    }
-
-    private Binder binder() {
-        ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(String.class, StrategyType.class, StrategyType::fromConfigName);
-        return new Binder(ConfigurationPropertySources.get(environment),
-                new PropertySourcesPlaceholdersResolver(environment), conversion);
     }
 
     private Map<String, PropertySource<?>> sources() {

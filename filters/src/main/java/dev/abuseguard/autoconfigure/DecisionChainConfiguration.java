@@ -9,24 +9,22 @@ import dev.abuseguard.decision.SharedCopy;
 import dev.abuseguard.decision.SharedDecisionStore;
 import dev.abuseguard.global.GlobalLimits;
 import dev.abuseguard.global.GlobalSync;
-import dev.abuseguard.global.GlobalSyncProperties;
 import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.memory.InMemoryDecisionStore;
 import dev.abuseguard.overrides.InMemoryUserOverrides;
 import dev.abuseguard.overrides.KnownOverrides;
-import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.overrides.OverridingDecisionStore;
 import dev.abuseguard.overrides.RedisOverridesCopy;
 import dev.abuseguard.overrides.RedisUserOverrides;
 import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.StoreProperties;
 import dev.abuseguard.policy.LivePolicies;
 import dev.abuseguard.redis.BlockInvalidations;
 import dev.abuseguard.redis.RedisDecisionStore;
 import dev.abuseguard.redis.RedisSharedBlocks;
 import dev.abuseguard.spike.RedisSpikeClaims;
-import dev.abuseguard.spike.SpikeProperties;
 import dev.abuseguard.spike.SpikeWatch;
 import dev.abuseguard.trends.Trends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -51,7 +49,7 @@ class DecisionChainConfiguration {
 
     @Bean
     CircuitBreaker abuseGuardRedisBreaker(AbuseGuardProperties properties) {
-        AbuseGuardProperties.Redis settings = properties.store().redis();
+        StoreProperties.Redis settings = properties.store().redis();
         return CircuitBreaker.of("abuse-guard-redis", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.slidingWindowSize())
@@ -63,8 +61,8 @@ class DecisionChainConfiguration {
     }
 
     @Bean
-    Tiers abuseGuardTiers(OverridesProperties overrides, AbuseGuardProperties properties) {
-        return new Tiers(overrides.tiers(), properties.actions());
+    Tiers abuseGuardTiers(AbuseGuardProperties properties) {
+        return new Tiers(properties.tiers(), properties.actions());
     }
 
     /** Exempt users, own limits, tiers: in Redis beside the user's other keys, else in this instance's memory. */
@@ -91,16 +89,16 @@ class DecisionChainConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    GlobalSync abuseGuardGlobalSync(GlobalLimits limits, GlobalSyncProperties settings,
+    GlobalSync abuseGuardGlobalSync(GlobalLimits limits, AbuseGuardProperties properties,
                                     ObjectProvider<LettuceConnection> redis) {
-        return GlobalSync.start(limits, redis.getIfAvailable(), settings.globalSyncInterval());
+        return GlobalSync.start(limits, redis.getIfAvailable(), properties.globalSyncInterval());
     }
 
     @Bean(destroyMethod = "close")
-    SpikeWatch abuseGuardSpikeWatch(SpikeProperties settings, LivePolicies policies, Clock clock, AbuseEvents events,
-                                    ObjectProvider<LettuceConnection> redis) {
+    SpikeWatch abuseGuardSpikeWatch(AbuseGuardProperties properties, LivePolicies policies, Clock clock,
+                                    AbuseEvents events, ObjectProvider<LettuceConnection> redis) {
         LettuceConnection connection = redis.getIfAvailable();
-        return new SpikeWatch(settings, policies, clock, events,
+        return new SpikeWatch(properties.spike(), policies, clock, events,
                 connection == null ? SpikeWatch.Claims.ALWAYS : new RedisSpikeClaims(connection));
     }
 
@@ -112,10 +110,10 @@ class DecisionChainConfiguration {
 
     /** Configured exempt users, and in memory (no Redis) the admin's overrides: Redis' script reads its own. */
     @Bean
-    OverridesLink abuseGuardOverridesLink(OverridesProperties overrides, UserOverrides userOverrides, Tiers tiers,
+    OverridesLink abuseGuardOverridesLink(AbuseGuardProperties properties, UserOverrides userOverrides, Tiers tiers,
                                           Clock clock) {
         InMemoryUserOverrides local = userOverrides instanceof InMemoryUserOverrides memory ? memory : null;
-        return new OverridesLink(OverridingDecisionStore.link(Set.copyOf(overrides.exemptUsers()), local, tiers,
+        return new OverridesLink(OverridingDecisionStore.link(Set.copyOf(properties.exemptUsers()), local, tiers,
                 clock));
     }
 

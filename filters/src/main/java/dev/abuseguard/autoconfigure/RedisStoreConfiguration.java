@@ -4,6 +4,7 @@ import dev.abuseguard.lettuce.LettuceConnection;
 import dev.abuseguard.lettuce.RedisEndpoints;
 import dev.abuseguard.lettuce.ServerEventLoops;
 import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.StoreProperties;
 import dev.abuseguard.redis.BlockInvalidations;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
@@ -26,7 +27,7 @@ class RedisStoreConfiguration {
     LettuceConnection abuseGuardRedisConnection(DataRedisConnectionDetails redis, AbuseGuardProperties properties,
                                                 ObjectProvider<DataRedisProperties> boot, Environment environment,
                                                 ObjectProvider<ClientResources> clientResources) {
-        AbuseGuardProperties.Redis settings = properties.store().redis();
+        StoreProperties.Redis settings = properties.store().redis();
         DataRedisProperties data = boot.getIfAvailable(DataRedisProperties::new);
         return RedisEndpoints.connect(redis, RedisSettings.urlUsesSsl(data), data.getSsl().getBundle(),
                 RedisSettings.clusterRefresh(environment), settings.connectTimeout(), settings.timeout(),

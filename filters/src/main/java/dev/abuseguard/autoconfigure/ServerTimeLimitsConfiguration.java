@@ -1,7 +1,7 @@
 package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.server.ServerTimeLimits;
-import dev.abuseguard.server.ServerTimeLimitsProperties;
+import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.server.TimedOutRequests;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,12 +15,13 @@ import reactor.netty.http.server.HttpServer;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({HttpServer.class, NettyServerCustomizer.class})
-@EnableConfigurationProperties(ServerTimeLimitsProperties.class)
+@EnableConfigurationProperties(AbuseGuardProperties.class)
 public class ServerTimeLimitsConfiguration {
 
     @Bean
-    ServerTimeLimits abuseGuardServerTimeLimits(ServerTimeLimitsProperties limits) {
-        return new ServerTimeLimits(limits);
+    ServerTimeLimits abuseGuardServerTimeLimits(AbuseGuardProperties properties) {
+        return new ServerTimeLimits(properties.server().requestHeaderTimeout(),
+                properties.server().requestBodyTimeout());
     }
 
     @Bean

@@ -1,44 +1,43 @@
 package dev.abuseguard.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.abuseguard.policy.AbuseGuardProperties;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
-import org.springframework.beans.BeansException;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.IgnoreErrorsBindHandler;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.MergedAnnotation;
-import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Refuses a key under {@code abuse-guard} that no configuration record binds (a typo such as {@code stratgy}, or a
- * key this version does not know), which Spring would otherwise ignore in silence. The known names come from every
- * {@code @ConfigurationProperties} record of the context whose prefix is {@code abuse-guard} or below it, so a
- * property added to any of them is known without a list to keep. It runs before any bean is created, so an unknown
- * key is named before the values beside it are bound; a refresh is checked by {@link ConfigurationRefreshGuard}.
+ * Refuses a key under {@code abuse-guard} that {@link AbuseGuardProperties} does not bind (a typo such as
+ * {@code stratgy}, or a key this version does not know), naming it, where it was written and what is known in its
+ * place. Boot's own {@link NoUnboundElementsBindHandler} finds such keys (the record is declared with
+ * {@code ignoreUnknownFields = false}); this check runs it once before any bean is created, with errors in the
+ * values ignored, so that an unknown key is named before the missing or wrong value it causes. What is known in its
+ * place is what the binder tried to bind there. A refresh runs the same check ({@link ConfigurationRefreshGuard}).
  *
- * <p>Environment variables are not checked: {@code ABUSE_GUARD_*} cannot be split into a property's elements
- * unambiguously, and a deployment may set such variables for its own scripts.
+ * <p>Like Boot, it does not check environment variables and system properties: {@code ABUSE_GUARD_*} cannot be
+ * split into a property's elements unambiguously, and a deployment may set such variables for its own scripts.
  */
 final class UnknownPropertyCheck implements BeanFactoryPostProcessor, EnvironmentAware, Ordered {
 
-    static final String ROOT = "abuse-guard";
-    private static final ConfigurationPropertyName ROOT_NAME = ConfigurationPropertyName.of(ROOT);
-
     private Environment environment;
-    private volatile KnownPropertyNames known;
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -52,62 +51,98 @@ final class UnknownPropertyCheck implements BeanFactoryPostProcessor, Environmen
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-        KnownPropertyNames names = new KnownPropertyNames();
-        for (String bean : beanFactory.getBeanDefinitionNames()) {
-            Class<?> type;
-            try {
-                type = beanFactory.getType(bean, false);
-            } catch (BeansException unresolvable) {
-                continue; // not a configuration record: those have a plain class
-            }
-            if (type == null) {
-                continue;
-            }
-            MergedAnnotation<ConfigurationProperties> properties = MergedAnnotations.from(type)
-                    .get(ConfigurationProperties.class);
-            if (properties.isPresent()) {
-                String prefix = properties.getString("prefix").isEmpty() ? properties.getString("value")
-                        : properties.getString("prefix");
-                if (prefix.equals(ROOT) || prefix.startsWith(ROOT + ".")) {
-                    names.add(prefix, type);
-                }
-            }
-        }
-        known = names;
         if (environment instanceof ConfigurableEnvironment configurable) {
             check(configurable);
         }
     }
 
     /** @throws IllegalStateException naming every unknown key, where it was written and what is known there */
-    void check(ConfigurableEnvironment environment) {
-        KnownPropertyNames names = known;
-        if (names == null) {
-            return;
-        }
-        Set<String> problems = new TreeSet<>();
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            if (!(source instanceof IterableConfigurationPropertySource iterable) || isEnvironmentVariables(source)) {
-                continue;
+    static void check(ConfigurableEnvironment environment) {
+        AttemptedNames attempted = new AttemptedNames();
+        NoUnboundElementsBindHandler unbound = new NoUnboundElementsBindHandler(attempted,
+                new UnboundElementsSourceFilter());
+        try {
+            AbuseGuardBinder.of(environment).bind(AbuseGuardBinder.ROOT, Bindable.of(AbuseGuardProperties.class),
+                    new KnownEvenIfInvalid(unbound));
+        } catch (BindException error) {
+            if (!(error.getCause() instanceof UnboundConfigurationPropertiesException unknown)) {
+                throw error;
             }
-            iterable.stream().filter(name -> ROOT_NAME.isAncestorOf(name) || ROOT_NAME.equals(name)).forEach(name -> {
-                String why = names.unknown(name);
-                if (why != null) {
-                    ConfigurationProperty property = iterable.getConfigurationProperty(name);
-                    problems.add(why + (property != null && property.getOrigin() != null
-                            ? " [" + property.getOrigin() + "]" : ""));
-                }
-            });
-        }
-        if (!problems.isEmpty()) {
-            List<String> lines = new ArrayList<>(problems);
-            throw new IllegalStateException("unknown configuration propert" + (lines.size() == 1 ? "y" : "ies")
-                    + " under " + ROOT + ": " + String.join("; ", lines));
+            Set<String> problems = new TreeSet<>();
+            for (ConfigurationProperty property : unknown.getUnboundProperties()) {
+                problems.add(attempted.whyUnknown(property.getName()) + (property.getOrigin() != null
+                        ? " [" + property.getOrigin() + "]" : ""));
+            }
+            throw new IllegalStateException("unknown configuration propert" + (problems.size() == 1 ? "y" : "ies")
+                    + " under " + AbuseGuardBinder.ROOT + ": " + String.join("; ", problems), unknown);
         }
     }
 
-    private static boolean isEnvironmentVariables(ConfigurationPropertySource source) {
-        return source.getUnderlyingSource() instanceof PropertySource<?> underlying
-                && StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlying.getName());
+    /**
+     * Every name the binder tried, whether the configuration had it or not: each component of each record it
+     * bound, each entry of each map. Errors in values are ignored, so that the binder goes on to the end.
+     */
+    private static final class AttemptedNames extends IgnoreErrorsBindHandler {
+
+        private final Set<ConfigurationPropertyName> names = new HashSet<>();
+
+        @Override
+        public <T> Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+            names.add(name);
+            return super.onStart(name, target, context);
+        }
+
+        /** The first element of {@code name} the binder did not try, and what it tried in its place. */
+        String whyUnknown(ConfigurationPropertyName name) {
+            int known = name.getNumberOfElements() - 1;
+            while (known > 1 && !names.contains(name.chop(known))) {
+                known--;
+            }
+            ConfigurationPropertyName parent = name.chop(known);
+            String there = names.stream().filter(parent::isParentOf)
+                    .map(child -> child.isLastElementIndexed() ? "[" + child.getLastElement(Form.ORIGINAL) + "]"
+                            : child.getLastElement(Form.ORIGINAL)).sorted().distinct()
+                    .collect(Collectors.joining(", "));
+            return written(name, name.getNumberOfElements()) + ": '" + name.getElement(known, Form.ORIGINAL)
+                    + "' is not a property of " + written(name, known)
+                    + (there.isEmpty() ? " (a value)" : " (known there: " + there + ")");
+        }
+    }
+
+    /**
+     * A key whose value the binder tried and could not use ({@code strategy: token-bukket}) is a known key with a
+     * wrong value, which the binding that follows names: it is reported to Boot's check as bound. And the check
+     * runs also when the record could not be built (a value missing, say), where Boot checks only at the end of a
+     * bind that succeeded.
+     */
+    private static final class KnownEvenIfInvalid extends AbstractBindHandler {
+
+        KnownEvenIfInvalid(BindHandler parent) {
+            super(parent);
+        }
+
+        @Override
+        public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+                                Exception error) throws Exception {
+            Object result = super.onSuccess(name, target, context, super.onFailure(name, target, context, error));
+            if (context.getDepth() == 0) {
+                super.onFinish(name, target, context, result);
+            }
+            return result;
+        }
+    }
+
+    /** The first {@code elements} of the name as they were written (Boot's own form drops '_' from map keys). */
+    private static String written(ConfigurationPropertyName name, int elements) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < elements; i++) {
+            String element = name.getElement(i, Form.ORIGINAL);
+            if (name.isNumericIndex(i) || element.indexOf('.') >= 0) {
+                text.append('[').append(element).append(']');
+            } else {
+                text.append(text.length() == 0 ? "" : ".").append(element);
+            }
+        }
+        return text.toString();
     }
 }

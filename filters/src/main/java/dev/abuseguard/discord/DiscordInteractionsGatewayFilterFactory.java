@@ -81,7 +81,7 @@ public class DiscordInteractionsGatewayFilterFactory
     }
 
     private DiscordInteractionsFilter build(LivePolicies.Snapshot configuration) {
-        DiscordProperties discord = configuration.properties().discord();
+        DiscordProperties discord = configuration.settings().discord();
         return new DiscordInteractionsFilter(signature(discord), new BoundedBody((int) discord.maxBody().toBytes()),
                 parser, InteractionActions.of(discord, configuration.actions()), store,
                 new InteractionReplies(json, discord.messages(), clock), problems, discord.answerWithin(), replays,

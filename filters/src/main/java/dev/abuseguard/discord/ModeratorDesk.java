@@ -63,7 +63,7 @@ final class ModeratorDesk {
                     .then(status(ask, "Exempt from every limit " + lasting(ask.duration(), "until lifted")
                             + because(ask.reason())));
             case LIMITS -> Mono.just(ModeratorMessages.respond(ModeratorMessages.limits(
-                    new TreeMap<>(policies.current().properties().actions())), false));
+                    new TreeMap<>(policies.current().settings().actions())), false));
         };
     }
 

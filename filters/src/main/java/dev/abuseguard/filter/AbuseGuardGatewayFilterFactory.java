@@ -2,6 +2,7 @@ package dev.abuseguard.filter;
 
 import dev.abuseguard.decision.DecisionStore;
 import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.LiveSettings;
 import dev.abuseguard.policy.LivePolicies;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public class AbuseGuardGatewayFilterFactory
     @Override
     public GatewayFilter apply(Config config) {
         LivePolicies.Snapshot inForce = policies.current();
-        AbuseGuardProperties properties = inForce.properties();
+        LiveSettings properties = inForce.settings();
         RateLimitHeaders rateLimitHeaders = new RateLimitHeaders(config.getRouteId(), properties.headers().ietf(),
                 clock);
         if (config.getKeys() != null) {
@@ -94,10 +95,10 @@ public class AbuseGuardGatewayFilterFactory
                     throw new IllegalArgumentException("AbuseGuard filter: args.keys names each key's action; "
                             + "args.actions is for routes without keys");
                 }
-                RouteKeys.of(List.of(keys.split(",")), configuration.properties(), configuration.actions());
+                RouteKeys.of(List.of(keys.split(",")), configuration.settings(), configuration.actions());
                 return;
             }
-            RouteActions.of(actions, defaultAction, configuration.properties().actionHeader(), configuration.actions());
+            RouteActions.of(actions, defaultAction, configuration.settings().actionHeader(), configuration.actions());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("spring.cloud.gateway.server.webflux.routes[id=" + routeId + "]: "
                     + e.getMessage(), e);

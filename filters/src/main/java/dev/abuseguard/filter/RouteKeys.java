@@ -1,6 +1,6 @@
 package dev.abuseguard.filter;
 
-import dev.abuseguard.policy.AbuseGuardProperties;
+import dev.abuseguard.policy.LiveSettings;
 import dev.abuseguard.policy.Action;
 import dev.abuseguard.policy.ActionPolicies;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ record RouteKeys(List<Key> keys) {
     }
 
     /** @throws IllegalArgumentException naming the filter argument that is wrong */
-    static RouteKeys of(List<String> entries, AbuseGuardProperties properties, ActionPolicies policies) {
+    static RouteKeys of(List<String> entries, LiveSettings properties, ActionPolicies policies) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("AbuseGuard filter: args.keys must name at least one source=action");
         }

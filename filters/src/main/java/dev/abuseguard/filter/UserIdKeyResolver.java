@@ -37,7 +37,7 @@ public final class UserIdKeyResolver implements KeyResolver {
         LivePolicies.Snapshot inForce = policies.current();
         ForConfiguration cached = current;
         if (cached == null || cached.configuration() != inForce) {
-            AbuseGuardProperties.Identity identity = inForce.properties().identity();
+            AbuseGuardProperties.Identity identity = inForce.settings().identity();
             cached = new ForConfiguration(inForce, new IdentityResolver(identity.header(), identity.pattern()));
             current = cached;
         }

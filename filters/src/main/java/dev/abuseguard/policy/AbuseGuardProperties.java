@@ -12,8 +12,13 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,24 +27,36 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything under {@code abuse-guard} in routes.yml: immutable, validated when bound. The {@code @param} lines
- * are what an IDE shows for each property (spring-configuration-metadata.json).
+ * Everything under {@code abuse-guard} in routes.yml, in one immutable record validated when bound: each component
+ * is a key, each nested record the keys below it. Boot's binder refuses a key no component binds
+ * ({@code ignoreUnknownFields = false}). A configuration refresh swaps {@link #live()} (the policies the filters
+ * read through {@link LivePolicies}); the other components are read once, at start-up, and a refresh that changes
+ * them says so ({@link #startUpChangesIn}). The {@code @param} lines are what an IDE shows for each property
+ * (spring-configuration-metadata.json).
  *
- * @param identity     how the user of a request is identified
- * @param actionHeader the request header that picks one of the route's actions
- * @param actions      the limit of each action, by action name (lower-case letters, digits, '_' and '-')
- * @param abuse        abuse scoring: points per violation, the block threshold, decay, retention
- * @param store        the stores behind the decisions (read at start-up only)
- * @param audit        the audit trail
- * @param alerts       webhook alerts on new blocks
- * @param admin        the admin API's bearer token (read at start-up only)
- * @param discord      the Discord interactions endpoint (route filter DiscordInteractions)
- * @param headers      which rate-limit headers answers carry
- * @param trends       per-minute counts by action and outcome
- * @param shadow       shadow mode for every action: decided and spent as if enforced, always forwarded
+ * @param identity           how the user of a request is identified
+ * @param actionHeader       the request header that picks one of the route's actions
+ * @param actions            the limit of each action, by action name (lower-case letters, digits, '_' and '-')
+ * @param abuse              abuse scoring: points per violation, the block threshold, decay, retention
+ * @param discord            the Discord interactions endpoint (route filter DiscordInteractions)
+ * @param headers            which rate-limit headers answers carry
+ * @param shadow             shadow mode for every action: decided and spent as if enforced, always forwarded
+ * @param store              the stores behind the decisions (read at start-up)
+ * @param audit              the audit trail (read at start-up)
+ * @param alerts             webhook alerts on new blocks (read at start-up)
+ * @param admin              the admin API's switch and bearer token (read at start-up)
+ * @param trends             per-minute counts by action and outcome (read at start-up)
+ * @param exemptUsers        users forwarded without spending quota, never scored or blocked, at no cost in Redis
+ *                           (read at start-up)
+ * @param tiers              per tier, per action: the limit of the users an admin put in that tier (read at
+ *                           start-up)
+ * @param globalSyncInterval how often each instance reconciles its counts under global limits with the others'
+ *                           (read at start-up)
+ * @param spike              alerts on a sudden rise of an action's rate (read at start-up)
+ * @param server             how long the server waits for a request's head and body (read at start-up)
  */
 @Validated
-@ConfigurationProperties("abuse-guard")
+@ConfigurationProperties(prefix = "abuse-guard", ignoreUnknownFields = false)
 public record AbuseGuardProperties(
         @DefaultValue @Valid @NotNull Identity identity,
         @DefaultValue("X-Action") @NotBlank String actionHeader,
@@ -48,19 +65,74 @@ public record AbuseGuardProperties(
                 message = "action names use lower-case letters, digits, '_' and '-'") String,
                 @Valid @NotNull ActionPolicy> actions,
         @DefaultValue @Valid @NotNull Abuse abuse,
-        @DefaultValue @Valid @NotNull Store store,
+        @DefaultValue @Valid @NotNull @NestedConfigurationProperty DiscordProperties discord,
+        @DefaultValue @Valid @NotNull Headers headers,
+        @DefaultValue("false") boolean shadow,
+        @DefaultValue @Valid @NotNull @NestedConfigurationProperty StoreProperties store,
         @DefaultValue @Valid @NotNull Audit audit,
         @DefaultValue @Valid @NotNull Alerts alerts,
         @DefaultValue @Valid @NotNull Admin admin,
-        @DefaultValue @Valid @NotNull @NestedConfigurationProperty DiscordProperties discord,
-        @DefaultValue @Valid @NotNull Headers headers,
         @DefaultValue @Valid @NotNull Trends trends,
-        @DefaultValue("false") boolean shadow) {
+        @DefaultValue @NotNull List<@NotNull String> exemptUsers,
+        // qualified: java.util.regex.Pattern is the Pattern this file imports
+        @DefaultValue @NotNull Map<@jakarta.validation.constraints.Pattern(regexp = TIER_NAME,
+                message = "tier names use lower-case letters, digits, '_' and '-'") String,
+                @NotNull Map<String, @Valid @NotNull TierLimit>> tiers,
+        @DefaultValue("100ms") @NotNull Duration globalSyncInterval,
+        @DefaultValue @Valid @NotNull @NestedConfigurationProperty SpikeProperties spike,
+        @DefaultValue @Valid @NotNull @NestedConfigurationProperty ServerTimeLimitsProperties server) {
 
     public static final String ACTION_NAME = "[a-z0-9_-]{1,64}";
+    public static final String TIER_NAME = "[a-z0-9_-]{1,32}";
+
+    /** The components a refresh does not apply, by property name. */
+    private static final Map<String, Function<AbuseGuardProperties, Object>> READ_AT_START_UP = startUpComponents();
 
     public AbuseGuardProperties {
         actions = actions == null ? Map.of() : Map.copyOf(actions);
+        exemptUsers = exemptUsers == null ? List.of() : List.copyOf(exemptUsers);
+        tiers = tiers == null ? Map.of() : Map.copyOf(tiers);
+    }
+
+    /** What a configuration refresh changes while the gateway runs. */
+    public LiveSettings live() {
+        return new LiveSettings(identity, actionHeader, actions, abuse, discord, headers, shadow);
+    }
+
+    /**
+     * The names of the settings read at start-up only whose value differs in {@code next}: a refresh to
+     * {@code next} leaves them as they are until the instance restarts.
+     */
+    public List<String> startUpChangesIn(AbuseGuardProperties next) {
+        return READ_AT_START_UP.entrySet().stream()
+                .filter(read -> !Objects.equals(read.getValue().apply(this), read.getValue().apply(next)))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** The names of the settings read at start-up only: every component that {@link #live()} leaves out. */
+    public static Set<String> readAtStartUp() {
+        return READ_AT_START_UP.keySet();
+    }
+
+    private static Map<String, Function<AbuseGuardProperties, Object>> startUpComponents() {
+        Map<String, Function<AbuseGuardProperties, Object>> components = new LinkedHashMap<>();
+        components.put("store", AbuseGuardProperties::store);
+        components.put("audit", AbuseGuardProperties::audit);
+        components.put("alerts", AbuseGuardProperties::alerts);
+        components.put("admin", AbuseGuardProperties::admin);
+        components.put("trends", AbuseGuardProperties::trends);
+        components.put("exempt-users", AbuseGuardProperties::exemptUsers);
+        components.put("tiers", AbuseGuardProperties::tiers);
+        components.put("global-sync-interval", AbuseGuardProperties::globalSyncInterval);
+        components.put("spike", AbuseGuardProperties::spike);
+        components.put("server", AbuseGuardProperties::server);
+        return Collections.unmodifiableMap(components);
+    }
+
+    @AssertTrue(message = "global-sync-interval must be between 10ms and 1m")
+    public boolean isGlobalSyncIntervalUsable() {
+        return globalSyncInterval == null
+                || (globalSyncInterval.toMillis() >= 10 && globalSyncInterval.compareTo(Duration.ofMinutes(1)) <= 0);
     }
 
     /**
@@ -237,52 +309,5 @@ public record AbuseGuardProperties(
         public String toString() {
             return "Admin[token=" + (token.isEmpty() ? "" : "***") + ", label=" + label + ", enabled=" + enabled + "]";
         }
-    }
-
-    /**
-     * The stores behind the decisions.
-     *
-     * @param memory the in-memory store
-     * @param redis  the Redis store and its circuit breaker
-     */
-    public record Store(@DefaultValue @Valid @NotNull Memory memory, @DefaultValue @Valid @NotNull Redis redis) {
-    }
-
-    /**
-     * The in-memory store: decides when Redis is absent or down.
-     *
-     * @param maxUsers how many users' state the in-memory store keeps (least recently used leave first)
-     */
-    public record Memory(@DefaultValue("100000") @Positive long maxUsers) {
-    }
-
-    /**
-     * The Redis store and its circuit breaker. Resilience4j's own defaults (100 calls, 60 s open) are far
-     * too slow for a store that sits on every request.
-     *
-     * @param enabled                       whether decisions go to Redis when spring.data.redis.* describes one
-     * @param eventLoopLanes                one decision connection per event loop of the HTTP server, on that
-     *                                      loop (off: one connection on Lettuce's own threads)
-     * @param timeout                       the time limit of one decision on Redis
-     * @param connectTimeout                the time limit of connecting to Redis
-     * @param failureRateThreshold          the share of failed calls (percent) that opens the circuit breaker
-     * @param slidingWindowSize             how many recent calls the breaker's failure rate is taken over
-     * @param minimumNumberOfCalls          how many calls the breaker needs before it may open
-     * @param waitInOpenState               how long the open breaker waits before it probes Redis again
-     * @param permittedCallsInHalfOpenState how many probe calls the half-open breaker lets through
-     * @param blockCacheTtl                 how often this instance reads its copy of the active blocks afresh,
-     *                                      so news of a block or unblock that was lost lasts at most that long
-     */
-    public record Redis(
-            @DefaultValue("true") boolean enabled,
-            @DefaultValue("true") boolean eventLoopLanes,
-            @DefaultValue("250ms") @NotNull Duration timeout,
-            @DefaultValue("1s") @NotNull Duration connectTimeout,
-            @DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,
-            @DefaultValue("20") @Min(1) int slidingWindowSize,
-            @DefaultValue("5") @Min(1) int minimumNumberOfCalls,
-            @DefaultValue("10s") @NotNull Duration waitInOpenState,
-            @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState,
-            @DefaultValue("60s") @NotNull Duration blockCacheTtl) {
     }
 }

@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LivePolicies {
 
-    /** Everything under {@code abuse-guard}, with what is derived from it built once. */
-    public record Snapshot(AbuseGuardProperties properties, ActionPolicies actions, ScoringRules rules) {
+    /** The settings a refresh changes, with what is derived from them built once. */
+    public record Snapshot(LiveSettings settings, ActionPolicies actions, ScoringRules rules) {
 
         public static Snapshot of(AbuseGuardProperties properties) {
-            return new Snapshot(properties, new ActionPolicies(properties.actions(), properties.shadow()),
-                    properties.abuse().rules());
+            LiveSettings live = properties.live();
+            return new Snapshot(live, new ActionPolicies(live.actions(), live.shadow()), live.abuse().rules());
         }
     }
 

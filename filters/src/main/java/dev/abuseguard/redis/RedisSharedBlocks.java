@@ -49,7 +49,7 @@ public final class RedisSharedBlocks implements SharedBlocks {
     @Override
     public Mono<Map<String, Block>> active() {
         long now = clock.millis();
-        long max = policies.current().properties().abuse().maxTrackedUsers();
+        long max = policies.current().settings().abuse().maxTrackedUsers();
         return redis.commands().flatMap(r -> r.zrangebyscoreWithScores(CrossUserIndex.BLOCKED,
                         Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded()), Limit.create(0,
                                 max))

@@ -1,32 +1,35 @@
 package dev.abuseguard.server;
 
 import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Gives the server the time limits of {@link ServerTimeLimitsProperties}: the request head's by a deadline of our
- * own around the HTTP codec, the body's by Reactor Netty's request timeout (which closes the connection).
+ * Gives the server its time limits ({@code abuse-guard.server.*}): the request head's by a deadline of our own around
+ * the HTTP codec, the body's by Reactor Netty's request timeout (which closes the connection).
  */
 public final class ServerTimeLimits implements NettyServerCustomizer {
 
-    private final ServerTimeLimitsProperties limits;
+    private final Duration requestHeaderTimeout;
+    private final Duration requestBodyTimeout;
 
-    public ServerTimeLimits(ServerTimeLimitsProperties limits) {
-        this.limits = limits;
+    public ServerTimeLimits(Duration requestHeaderTimeout, Duration requestBodyTimeout) {
+        this.requestHeaderTimeout = requestHeaderTimeout;
+        this.requestBodyTimeout = requestBodyTimeout;
     }
 
     @Override
     public HttpServer apply(HttpServer server) {
-        return server.requestTimeout(limits.requestBodyTimeout())
+        return server.requestTimeout(requestBodyTimeout)
                 .doOnChannelInit((observer, channel, remoteAddress) -> installHeadDeadline(channel.pipeline()));
     }
 
     private void installHeadDeadline(ChannelPipeline pipeline) {
         // HTTP/1.1 connections; an h2c or HTTP/2 server has no such codec and keeps Netty's own limits
         if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-            RequestHeadDeadline.install(pipeline, NettyPipeline.HttpCodec, limits.requestHeaderTimeout());
+            RequestHeadDeadline.install(pipeline, NettyPipeline.HttpCodec, requestHeaderTimeout);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.abuseguard.spike;
 
+import dev.abuseguard.policy.SpikeProperties;
 import dev.abuseguard.audit.AbuseEvents;
 import dev.abuseguard.decision.Decision;
 import dev.abuseguard.decision.DecisionListener;

@@ -1,85 +1,96 @@
 package dev.abuseguard.autoconfigure;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.abuseguard.policy.AbuseGuardProperties;
-import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * The known names come from the records, not from a list: a component another change adds to a record, or a
- * record of its own bound below abuse-guard, is known at once, and its typos are refused.
+ * What Boot's binder binds of {@code abuse-guard} is known, and nothing else is: the record's components, its
+ * maps' entries under any name, lists by index, relaxed spellings. An unknown key is named with what the binder
+ * tried in its place, before any error in the values beside it.
  */
 class UnknownPropertyCheckTest {
 
-    /** Shaped like the settings other changes add: a flag, a duration, a nested record, a map of records. */
-    @ConfigurationProperties("abuse-guard")
-    record Added(Boolean shadow, Duration globalSyncInterval, Spike spike, Map<String, Spike> perAction) {
-        record Spike(Integer factor, Duration window) {
+    private static StandardEnvironment environment(String... keyValues) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            values.put(keyValues[i], keyValues[i + 1]);
         }
-    }
-
-    /** A record of its own bound at a prefix below abuse-guard. */
-    @ConfigurationProperties("abuse-guard.extra")
-    record Extra(List<String> names) {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({Added.class, Extra.class})
-    static class WithAddedProperties {
-        @Bean
-        static UnknownPropertyCheck check() {
-            return new UnknownPropertyCheck();
-        }
-    }
-
-    private final ApplicationContextRunner context = new ApplicationContextRunner()
-            .withUserConfiguration(WithAddedProperties.class);
-
-    @Test
-    void newComponentsAndNewRecordsAreKnownWithoutAList() {
-        context.withPropertyValues("abuse-guard.shadow=true", "abuse-guard.global-sync-interval=1s",
-                        "abuse-guard.spike.factor=3", "abuse-guard.spike.window=1m",
-                        "abuse-guard.per-action.any_name.factor=2", "abuse-guard.extra.names[0]=a",
-                        "abuse-guard.globalSyncInterval=2s")
-                .run(started -> assertThat(started).hasNotFailed());
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("routes.yml", values));
+        return environment;
     }
 
     @Test
-    void theirTyposAreRefusedNamingTheKey() {
-        context.withPropertyValues("abuse-guard.spike.factr=3", "abuse-guard.extra.nmes=a",
-                        "abuse-guard.per-action.x.windw=1s")
-                .run(started -> assertThat(started).getFailure()
-                        .hasMessageContaining("abuse-guard.spike.factr: 'factr' is not a property of abuse-guard.spike "
-                                + "(known there: factor, window)")
-                        .hasMessageContaining("abuse-guard.extra.nmes: 'nmes' is not a property of abuse-guard.extra "
-                                + "(known there: names)")
-                        .hasMessageContaining("abuse-guard.per-action.x.windw"));
+    void everyShapeTheRecordBindsIsKnown() {
+        StandardEnvironment known = environment(
+                "abuse-guard.actions.any_name.limit", "5", "abuse-guard.actions.any_name.window", "1h",
+                "abuse-guard.actions.any_name.failure-statuses[0]", "401",
+                "abuse-guard.actions.any_name.failure-statuses[1]", "403",
+                "abuse-guard.actions.any_name.on_store_failure", "deny",
+                "abuse-guard.identity.trusted-proxies[0]", "10.0.0.0/8",
+                "abuse-guard.discord.commands.[buy.gold]", "any_name",
+                "abuse-guard.store.redis.timeout", "1s",
+                "abuse-guard.tiers.premium.any_name.limit", "50", "abuse-guard.tiers.premium.any_name.window", "1h",
+                "abuse-guard.exempt-users[0]", "staff-1",
+                "abuse-guard.globalSyncInterval", "1s",
+                "abuse-guard.spike.factor", "3",
+                "abuse-guard.server.request-header-timeout", "5s");
+        assertThatCode(() -> UnknownPropertyCheck.check(known)).doesNotThrowAnyException();
     }
 
     @Test
-    void theShippedRecordsMapsListsAndPlainValueMaps() {
-        KnownPropertyNames names = new KnownPropertyNames().add("abuse-guard", AbuseGuardProperties.class);
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.actions.anything.limit"))).isNull();
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.actions.anything.failure-statuses[1]")))
-                .isNull();
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.identity.trusted-proxies[0]"))).isNull();
-        // a map of plain values takes the rest of the name as its key
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.discord.commands.buy.gold"))).isNull();
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.store.redis.timeout"))).isNull();
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.store.redis.timeout.extra")))
-                .contains("'extra' is not a property of abuse-guard.store.redis.timeout (a value)");
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.identity.trusted-proxies.first")))
-                .contains("(a list: [0], [1], ...)");
-        assertThat(names.unknown(ConfigurationPropertyName.of("abuse-guard.store.reddis.timeout")))
-                .contains("'reddis' is not a property of abuse-guard.store (known there: memory, redis)");
+    void anUnknownKeyIsNamedWithWhatIsKnownInItsPlace() {
+        assertThatThrownBy(() -> UnknownPropertyCheck.check(environment("abuse-guard.spike.factr", "3",
+                "abuse-guard.store.reddis.timeout", "1s", "abuse-guard.store.redis.timeout.extra", "1")))
+                .hasMessageStartingWith("unknown configuration properties under abuse-guard: ")
+                .hasMessageContaining("abuse-guard.spike.factr: 'factr' is not a property of abuse-guard.spike "
+                        + "(known there: baseline, enabled, factor, interval, min-rate) [")
+                .hasMessageContaining("'reddis' is not a property of abuse-guard.store (known there: memory, redis)")
+                .hasMessageContaining("'extra' is not a property of abuse-guard.store.redis.timeout (a value)");
+    }
+
+    @Test
+    void aTypoIsNamedBeforeTheMissingValueItCauses() {
+        assertThatThrownBy(() -> UnknownPropertyCheck.check(environment(
+                "abuse-guard.actions.tiny.limt", "5", "abuse-guard.actions.tiny.window", "1h")))
+                .hasMessageStartingWith("unknown configuration property under abuse-guard: "
+                        + "abuse-guard.actions.tiny.limt: 'limt' is not a property of abuse-guard.actions.tiny "
+                        + "(known there: failure-statuses, global, limit, max-delay, on-store-failure, shadow, "
+                        + "spend-on, strategy, window)");
+    }
+
+    /** A wrong value under a known key is left to the binding that follows, which names the value. */
+    @Test
+    void aKnownKeyWithAWrongValueIsNotUnknown() {
+        assertThatCode(() -> UnknownPropertyCheck.check(environment("abuse-guard.actions.tiny.limit", "five",
+                "abuse-guard.actions.tiny.window", "1h", "abuse-guard.actions.tiny.strategy", "token-bukket")))
+                .doesNotThrowAnyException();
+    }
+
+    /** Boot binds a list from [0] on and stops at the first gap: an element past it would be lost in silence. */
+    @Test
+    void aListElementPastAGapIsUnknown() {
+        assertThatThrownBy(() -> UnknownPropertyCheck.check(environment("abuse-guard.exempt-users[0]", "a",
+                "abuse-guard.exempt-users[2]", "c")))
+                .hasMessageContaining("abuse-guard.exempt-users[2]: '2' is not a property of abuse-guard.exempt-users "
+                        + "(known there: [0], [1])");
+    }
+
+    @Test
+    void environmentVariablesAreNotChecked() {
+        StandardEnvironment withVariable = environment("abuse-guard.shadow", "true");
+        withVariable.getPropertySources().addLast(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                Map.of("ABUSE_GUARD_DEPLOY_SCRIPT_VERSION", "7")));
+        assertThatCode(() -> UnknownPropertyCheck.check(withVariable)).doesNotThrowAnyException();
+        StandardEnvironment withTypo = environment("abuse-guard.shadw", "true");
+        assertThatThrownBy(() -> UnknownPropertyCheck.check(withTypo)).hasMessageContaining("'shadw'");
     }
 }

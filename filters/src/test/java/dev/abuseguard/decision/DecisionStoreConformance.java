@@ -3,7 +3,7 @@ package dev.abuseguard.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.abuseguard.abuse.ScoringRules;
-import dev.abuseguard.overrides.OverridesProperties;
+import dev.abuseguard.policy.TierLimit;
 import dev.abuseguard.overrides.Tiers;
 import dev.abuseguard.overrides.UserOverrides;
 import dev.abuseguard.policy.Action;
@@ -332,7 +332,7 @@ public abstract class DecisionStoreConformance extends DecisionsAtAnyClock {
 
     @Test
     void anOwnLimitWinsOverTheTierAndTheTierOverTheAction() {
-        Tiers tiers = new Tiers(Map.of("premium", Map.of("tiny", new OverridesProperties.TierLimit(3,
+        Tiers tiers = new Tiers(Map.of("premium", Map.of("tiny", new TierLimit(3,
                 Duration.ofHours(1)))), Set.of("tiny"));
         Overridden overridden = overridden(ScoringRules.defaults(), tiers);
         DecisionStore store = overridden.store();

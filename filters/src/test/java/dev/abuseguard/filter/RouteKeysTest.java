@@ -47,7 +47,7 @@ class RouteKeysTest {
     void aRouteNamingAnUnknownSourceOrActionIsRefusedNamingTheArgument() {
         LivePolicies.Snapshot policies = TestPolicies.of(Map.of("actions.tiny.limit", "1", "actions.tiny.window", "1h"))
                 .current();
-        var properties = policies.properties();
+        var properties = policies.settings();
         var actions = policies.actions();
         assertThatThrownBy(() -> RouteKeys.of(List.of("cookie:sid=tiny"), properties, actions))
                 .hasMessageContaining("args.keys").hasMessageContaining("cookie:sid");

@@ -1,5 +1,6 @@
 package dev.abuseguard.overrides;
 
+import dev.abuseguard.policy.TierLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.abuseguard.abuse.ScoringRules;
@@ -23,7 +24,7 @@ class InMemoryOverridesTest {
     private final Action tiny = new Action("tiny", ActionPolicy.of(1, Duration.ofHours(1), StrategyType.TOKEN_BUCKET));
     private final InMemoryUserOverrides overrides = new InMemoryUserOverrides(clock, 100, Duration.ofDays(1));
     private final Tiers tiers = new Tiers(Map.of("premium",
-            Map.of("tiny", new OverridesProperties.TierLimit(3, Duration.ofHours(1)))), Set.of("tiny"));
+            Map.of("tiny", new TierLimit(3, Duration.ofHours(1)))), Set.of("tiny"));
     private final OverridingDecisionStore store = new OverridingDecisionStore(
             new InMemoryDecisionStore(clock, ScoringRules::defaults, 100), Set.of("staff"), overrides, tiers, clock);
 

@@ -1,5 +1,6 @@
 package dev.abuseguard.overrides;
 
+import dev.abuseguard.policy.TierLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +17,8 @@ class TiersTest {
             "log", ActionPolicy.of(10, Duration.ofHours(1), StrategyType.SLIDING_WINDOW),
             "counter", ActionPolicy.of(10, Duration.ofHours(1), StrategyType.SLIDING_WINDOW_COUNTER));
 
-    private static Map<String, Map<String, OverridesProperties.TierLimit>> tier(String action, long limit) {
-        return Map.of("premium", Map.of(action, new OverridesProperties.TierLimit(limit, Duration.ofHours(1))));
+    private static Map<String, Map<String, TierLimit>> tier(String action, long limit) {
+        return Map.of("premium", Map.of(action, new TierLimit(limit, Duration.ofHours(1))));
     }
 
     @Test

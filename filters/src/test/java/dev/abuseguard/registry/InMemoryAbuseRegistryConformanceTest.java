@@ -15,7 +15,7 @@ class InMemoryAbuseRegistryConformanceTest extends AbuseRegistryConformance {
     @Override
     protected Fixture fixture(LivePolicies policies) {
         InMemoryDecisionStore store = new InMemoryDecisionStore(clock, policies::rules, 10_000,
-                policies.current().properties().abuse().maxTrackedUsers());
+                policies.current().settings().abuse().maxTrackedUsers());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AbuseEvents events = new AbuseEvents(new InMemoryAuditTrail(1000),
                 WebhookAlerts.to(null, null, Retry.ofDefaults("off"), 1, Duration.ofSeconds(5), meters),

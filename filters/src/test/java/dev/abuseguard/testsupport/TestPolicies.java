@@ -14,8 +14,13 @@ public final class TestPolicies {
 
     /** @param properties keys below {@code abuse-guard.}, e.g. {@code actions.login.limit} */
     public static LivePolicies of(Map<String, String> properties) {
+        return new LivePolicies(properties(properties));
+    }
+
+    /** @param properties keys below {@code abuse-guard.}, e.g. {@code actions.login.limit} */
+    public static AbuseGuardProperties properties(Map<String, String> properties) {
         MapConfigurationPropertySource source = new MapConfigurationPropertySource();
         properties.forEach((key, value) -> source.put("abuse-guard." + key, value));
-        return new LivePolicies(new Binder(source).bindOrCreate("abuse-guard", AbuseGuardProperties.class));
+        return new Binder(source).bindOrCreate("abuse-guard", AbuseGuardProperties.class);
     }
 }

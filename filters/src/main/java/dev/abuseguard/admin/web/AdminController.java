@@ -59,7 +59,7 @@ class AdminController {
 
     @GetMapping("/stats")
     Mono<AbuseStats> stats() {
-        return registry.stats(policies.current().properties().abuse().highAbuseThreshold());
+        return registry.stats(policies.current().settings().abuse().highAbuseThreshold());
     }
 
     @GetMapping("/users")

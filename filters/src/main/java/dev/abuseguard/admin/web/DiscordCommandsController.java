@@ -26,7 +26,7 @@ class DiscordCommandsController {
 
     @GetMapping("/commands")
     Map<String, Object> commands() {
-        DiscordProperties.Moderators moderators = policies.current().properties().discord().moderators();
+        DiscordProperties.Moderators moderators = policies.current().settings().discord().moderators();
         if (!moderators.enabled()) {
             throw new AdminTargetNotFound("The moderators' command is off (abuse-guard.discord.moderators.enabled).");
         }

@@ -1,9 +1,9 @@
 package dev.abuseguard.admin.web;
 
+import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.admin.Actor;
 import dev.abuseguard.admin.UserActions;
 import dev.abuseguard.overrides.ExemptUser;
-import dev.abuseguard.overrides.OverridesProperties;
 import dev.abuseguard.overrides.UserOverrides;
 import java.security.Principal;
 import org.springframework.http.HttpStatus;
@@ -28,9 +28,9 @@ class OverridesController {
 
     private final UserActions actions;
     private final UserOverrides overrides;
-    private final OverridesProperties configured;
+    private final AbuseGuardProperties configured;
 
-    OverridesController(UserActions actions, UserOverrides overrides, OverridesProperties configured) {
+    OverridesController(UserActions actions, UserOverrides overrides, AbuseGuardProperties configured) {
         this.actions = actions;
         this.overrides = overrides;
         this.configured = configured;

@@ -70,7 +70,7 @@ class TrendsController {
      */
     @GetMapping("/limits")
     Flux<Map<String, Object>> limits() {
-        Map<String, ActionPolicy> actions = new TreeMap<>(policies.current().properties().actions());
+        Map<String, ActionPolicy> actions = new TreeMap<>(policies.current().settings().actions());
         return Flux.fromIterable(actions.entrySet()).map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("action", e.getKey());

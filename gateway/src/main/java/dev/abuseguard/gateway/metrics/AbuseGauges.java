@@ -39,7 +39,7 @@ class AbuseGauges implements SmartLifecycle {
     @Override
     public void start() {
         poller = Flux.interval(Duration.ZERO, EVERY).onBackpressureDrop()
-                .concatMap(tick -> registry.stats(policies.current().properties().abuse().highAbuseThreshold())
+                .concatMap(tick -> registry.stats(policies.current().settings().abuse().highAbuseThreshold())
                         .onErrorResume(unreachable -> Mono.empty()))
                 .subscribe(stats -> {
                     blocked.set(stats.blocked());

@@ -25,7 +25,7 @@ class ConfigurationMetadataTest {
         for (URL url : Collections.list(ConfigurationMetadataTest.class.getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             String where = url.toString();
-            // the library's own, not the test jar's: UnknownPropertyCheckTest's properties have metadata too
+            // the library's own, not a test jar's
             boolean filters = where.contains("abuse-guard-filters") || where.contains("/filters/target/");
             if (filters && !where.contains("/test-classes/") && !where.contains("-tests.jar")) {
                 ours.add(url);

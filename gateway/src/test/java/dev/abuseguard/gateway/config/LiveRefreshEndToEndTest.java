@@ -151,4 +151,16 @@ class LiveRefreshEndToEndTest {
                 .contains("limit must be at most 1000; for a larger limit use strategy sliding-window-counter");
         get("/packs/open", "dan").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "5");
     }
+
+    /** The types say what a refresh applies; the operator is told which of the changes wait for a restart. */
+    @Test
+    void aChangedStartUpSettingIsNamedAndTheLimitBesideItApplies(CapturedOutput output) {
+        gateway.rewriteRoutes(routes("{ limit: 7, window: 1h, strategy: token-bucket }", "")
+                + "  audit: { max-length: 500 }\n  spike: { factor: 3 }\n");
+        refresh().expectStatus().isOk();
+
+        get("/packs/open", "erin").expectStatus().isOk().expectHeader().valueEquals("X-RateLimit-Limit", "7");
+        assertThat(output.getOut()).contains("event=config_refresh outcome=applied")
+                .contains("read_at_start_up_unchanged=[audit, spike]");
+    }
 }

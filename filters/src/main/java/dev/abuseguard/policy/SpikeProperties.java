@@ -1,18 +1,16 @@
-package dev.abuseguard.spike;
+package dev.abuseguard.policy;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code abuse-guard.spike.*}: an alert when an action's rate over the last {@code interval} is at least
  * {@code min-rate} (requests per second) and more than {@code factor} times its average over the trailing
- * {@code baseline}. Read at start-up.
+ * {@code baseline}.
  *
  * @param enabled  whether spikes raise alerts at all
  * @param factor   how many times its trailing average an action's rate must exceed to be a spike
@@ -20,8 +18,6 @@ import org.springframework.validation.annotation.Validated;
  * @param interval how long a stretch the current rate is measured over
  * @param minRate  the least rate (requests per second) that can be a spike
  */
-@Validated
-@ConfigurationProperties("abuse-guard.spike")
 public record SpikeProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("5") @DecimalMin("1") @DecimalMax("1000") double factor,
@@ -35,11 +31,11 @@ public record SpikeProperties(
                 || (interval.toMillis() >= 10 && baseline.compareTo(interval) >= 0);
     }
 
-    long factorPermille() {
+    public long factorPermille() {
         return Math.round(factor * 1000);
     }
 
-    long minRateMilli() {
+    public long minRateMilli() {
         return Math.round(minRate * 1000);
     }
 }

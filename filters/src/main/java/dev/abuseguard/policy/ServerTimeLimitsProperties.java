@@ -1,22 +1,18 @@
-package dev.abuseguard.server;
+package dev.abuseguard.policy;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code abuse-guard.server.*}: how long the server waits for a request, read at start-up.
+ * {@code abuse-guard.server.*}: how long the server waits for a request.
  *
  * @param requestHeaderTimeout how long a request head (request line and headers) may take to arrive, counted from
  *        the connection's opening or from the first byte of a later request on it (default 10 s)
  * @param requestBodyTimeout how long a request body may take to arrive whole, counted from the end of its head
  *        (default 30 s)
  */
-@Validated
-@ConfigurationProperties("abuse-guard.server")
 public record ServerTimeLimitsProperties(
         @DefaultValue("10s") @NotNull Duration requestHeaderTimeout,
         @DefaultValue("30s") @NotNull Duration requestBodyTimeout) {
