@@ -16,6 +16,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Flux;
@@ -29,6 +30,8 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
 
     /** How many expired index entries of each kind a read drops at most before it reads. */
     private static final int PRUNED_PER_READ = 1000;
+    private static final Comparator<Violation> NEWEST_FIRST = Comparator.comparingLong(Violation::atMillis)
+            .thenComparingLong(Violation::scoreAfter).reversed();
 
     private final RedisScripts redis;
     private final LivePolicies policies;
@@ -111,13 +114,18 @@ public final class RedisAbuseRegistry implements AbuseRegistry {
                         .map(members -> new UserHistory(standing, violations(members)))));
     }
 
-    /** History members are {@code at:action:score_after}. */
+    /**
+     * History members are {@code at:action:score_after}, scored by {@code at}. Redis orders members of one
+     * millisecond by their text, where "100" comes before "70"; a user's score only grows within a millisecond
+     * (each violation adds points, decay needs time), so the higher score after is the later violation.
+     */
     private static List<Violation> violations(List<String> members) {
         List<Violation> history = new ArrayList<>(members.size());
         for (String member : members) {
             String[] fields = member.split(":", 3);
             history.add(new Violation(Long.parseLong(fields[0]), fields[1], Long.parseLong(fields[2])));
         }
+        history.sort(NEWEST_FIRST);
         return history;
     }
 

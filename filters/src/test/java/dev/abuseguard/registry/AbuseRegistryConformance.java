@@ -113,6 +113,17 @@ public abstract class AbuseRegistryConformance {
         assertThat(user(fixture, "nobody")).isNull();
     }
 
+    /** Within one millisecond the history is still newest first: 100 after 70, though "100" sorts before "70". */
+    @Test
+    void violationsInOneMillisecondAreListedNewestFirst() {
+        LivePolicies policies = policies(Map.of());
+        Fixture fixture = fixture(policies);
+        violate(fixture, policies, "burst", 5);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(user(fixture, "burst").violations())
+                .extracting(Violation::scoreAfter).containsExactly(100L, 70L, 45L, 25L, 10L));
+    }
+
     @Test
     void aBanBlocksEveryActionUntilUnbanned() {
         LivePolicies policies = policies(Map.of());
