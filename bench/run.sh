@@ -22,6 +22,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+# shellcheck source=bench/measure.sh
+source "$ROOT/bench/measure.sh"
+# shellcheck source=bench/report.sh
+source "$ROOT/bench/report.sh"
 
 ROUNDS=${ROUNDS:-3}
 ROUND_SECONDS=${ROUND_SECONDS:-10}
@@ -78,7 +82,7 @@ BARE_JAR=bench/bare/target/bare-gateway.jar
 # ---------------------------------------------------------------- processes, cleanup, watchdog
 WORK="$ROOT/bench/target/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$WORK"
-REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" BARE_PID="" MONITOR_PID="" WATCHDOG_PID=""
+REDIS_PID="" BACKEND_PID="" GATEWAY_PID="" BARE_PID="" MONITOR_PID=""
 
 cleanup() {
   local rc=$?
@@ -94,18 +98,14 @@ cleanup() {
   fi
   stop_pid "$BACKEND_PID" 5
   stop_pid "$REDIS_PID" 5
-  stop_pid "$WATCHDOG_PID" 1
+  stop_watchdog
   wait 2>/dev/null || true
   log "stopped everything; logs and raw results in ${WORK#"$ROOT"/}"
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
-trap 'log "stopped (watchdog after ${MAX_SECONDS}s, or TERM)"; exit 124' TERM
-( trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-  sleep "$MAX_SECONDS" & sleeper=$!
-  wait "$sleeper" && kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 &
-WATCHDOG_PID=$!
+start_watchdog "$MAX_SECONDS"
 
 
 REDIS_PORT=$(free_port); BACKEND_PORT=$(free_port); GATEWAY_PORT=$(free_port); BARE_PORT=$(free_port)
@@ -200,25 +200,11 @@ start_gateway() { # log-file
   wait_for gateway 90 "$GATEWAY_PID" \
     bash -c "[ \"\$(curl -s -m 2 -o /dev/null -w '%{http_code}' -H 'X-User-Id: probe' $GW/plain/ready)\" = 200 ]"
 }
-JFR_OPTS=()
-if [ "$JFR" = 1 ]; then
-  JFR_OPTS=("-XX:FlightRecorderOptions:stackdepth=256"
-    "-XX:StartFlightRecording=filename=$WORK/gateway.jfr,settings=profile,dumponexit=true")
-fi
 start_gateway "$WORK/gateway.log" || exit 1
 start_bare || exit 1
+measure_init
 
 # ---------------------------------------------------------------- sanity: each route does what it should
-check() { # path user expected-status header-that-must-be-there-or-empty [base-url]
-  local path=$1 user=$2 want=$3 header=$4 base=${5:-$GW} out status
-  out=$(curl -s -m 5 -D - -o /dev/null ${user:+-H "X-User-Id: $user"} "$base$path")
-  status=$(printf '%s' "$out" | awk 'NR==1 {print $2}')
-  if [ "$status" != "$want" ] || { [ -n "$header" ] && ! printf '%s' "$out" | grep -qi "^$header:"; }; then
-    echo "sanity check failed: GET $path (user '${user}') answered $status, wanted $want${header:+ with $header}:" >&2
-    printf '%s\n' "$out" >&2
-    exit 1
-  fi
-}
 # the first requests after start-up open the Redis connections and load the scripts; on a cold JVM that can
 # take longer than AbuseGuard's 250 ms store timeout, and such a request is decided from memory instead
 for ((i = 0; i < 20; i++)); do
@@ -239,43 +225,6 @@ check /denied/x check-d 429 Retry-After
 log "routes answer as expected; both limiters decide in the bench Redis"
 
 # ---------------------------------------------------------------- measuring
-RESULTS="$WORK/rounds.tsv"
-printf 'scenario\tround\trps\tp50_us\tp99_us\tgw_us_per_req\tredis_us_per_req\tnon2xx\tsockerr\ts200\ts429\ts403\tsother\trequests\n' >"$RESULTS"
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-# the process and address a scenario loads
-target_pid() { case $1 in bare-*) echo "$BARE_PID" ;; *) echo "$GATEWAY_PID" ;; esac; }
-target_url() { case $1 in bare-plain) echo "$BARE/plain/x" ;; bare-builtin) echo "$BARE/builtin/x" ;; *) echo "$GW/$1/x" ;; esac; }
-
-# load name round path-or-url seconds count-status wrk-script-args...: CPU is read from the process that serves it
-load() {
-  local name=$1 round=$2 path=$3 secs=$4 count=$5; shift 5
-  local out="$WORK/wrk-$name-$round.txt" g0 g1 r0 r1 line pid url
-  pid=$(target_pid "$name")
-  if [[ $path == http* ]]; then url=$path; else url="$GW$path"; fi
-  g0=$(cpu_ticks "$pid"); r0=$(cpu_ticks "$REDIS_PID")
-  WRK_COUNT_STATUS=$count wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
-    -s bench/wrk/users.lua "$url" -- "$@" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
-  g1=$(cpu_ticks "$pid"); r1=$(cpu_ticks "$REDIS_PID")
-  line=$(grep '^RESULT ' "$out") || { echo "wrk printed no RESULT line:" >&2; cat "$out" >&2; return 1; }
-  [ "$round" = warmup ] && return 0
-  awk -v name="$name" -v round="$round" -v g="$((g1 - g0))" -v r="$((r1 - r0))" -v tck="$CLK_TCK" '
-    { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-    END {
-      n = v["requests"]; s = v["duration_us"] / 1e6
-      printf "%s\t%s\t%.0f\t%d\t%d\t%.1f\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", name, round, n / s, v["p50_us"],
-        v["p99_us"], g * 1e6 / tck / n, r * 1e6 / tck / n, v["non2xx"], v["sockerr"], v["s200"], v["s429"],
-        v["s403"], v["sother"], n
-    }' <<<"$line" >>"$RESULTS"
-}
-
-# a user blocked for abuse: 1 allowed, 5 violations (scores 10 .. 100) on the tiny limit
-block_user() {
-  local user=$1 i
-  for ((i = 0; i < 6; i++)); do curl -s -m 5 -o /dev/null -H "X-User-Id: $user" "$GW/denied/x"; done
-  check /guarded/x "$user" 403 X-Abuse-Blocked
-}
 
 log "warm-up: ${WARMUP_SECONDS}s on each allowed route, 3s on each denial path"
 for route in bare-plain bare-builtin plain guarded; do
@@ -303,40 +252,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # ---------------------------------------------------------------- Redis commands per request (MONITOR)
-# COUNT_REQUESTS requests, one at a time on one connection (curl), while redis-cli MONITOR records. A line
-# whose source is "lua" is a call made inside a script; every other line is a command the gateway sent.
-COUNTS="$WORK/redis-commands.tsv"
-printf 'scenario\trequests\tstatuses\tgateway_cmds\tgateway_breakdown\tinner_calls\tinner_breakdown\n' >"$COUNTS"
-count_commands() { # name path-or-url user-mode(pool|fresh|one) prefix
-  local name=$1 path=$2 mode=$3 prefix=$4 i user url
-  local cfg="$WORK/curl-$name.cfg" mon="$WORK/monitor-$name.txt"
-  : >"$cfg"
-  for ((i = 0; i < COUNT_REQUESTS; i++)); do
-    case $mode in
-      pool) user="$prefix$((i % USERS + 1))" ;;
-      fresh) user="$prefix$((i / 6))" ;;
-      one) user="$prefix" ;;
-    esac
-    ((i > 0)) && echo next >>"$cfg"
-    if [[ $path == http* ]]; then url=$path; else url="$GW$path"; fi
-    printf 'url = "%s"\nheader = "X-User-Id: %s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nmax-time = 10\n' \
-      "$url" "$user" >>"$cfg"
-  done
-  "${RCLI[@]}" monitor >"$mon" 2>&1 &
-  MONITOR_PID=$!
-  sleep 0.5
-  curl -s -K "$cfg" >"$WORK/curl-$name.status"
-  sleep 0.5
-  stop_pid "$MONITOR_PID" 2; MONITOR_PID=""
-  awk -v name="$name" -v n="$COUNT_REQUESTS" -v statuses="$(sort "$WORK/curl-$name.status" | uniq -c | awk '{printf "%s%sx%s", sep, $2, $1; sep=" "}')" '
-    /^[0-9]+\.[0-9]+ \[/ {
-      cmd = tolower($4); gsub(/"/, "", cmd)
-      if ($3 == "lua]") { inner++; ib[cmd]++ } else { outer++; ob[cmd]++ }
-    }
-    function breakdown(arr,   k, s) { s = ""; for (k in arr) s = s (s == "" ? "" : " ") k "=" sprintf("%.2f", arr[k] / n); return s == "" ? "-" : s }
-    END { printf "%s\t%d\t%s\t%.2f\t%s\t%.2f\t%s\n", name, n, statuses, outer / n, breakdown(ob), inner / n, breakdown(ib) }
-  ' "$mon" >>"$COUNTS"
-}
 log "counting Redis commands: $COUNT_REQUESTS requests per case under MONITOR"
 count_commands plain /plain/x pool "m-"
 count_commands guarded /guarded/x pool "u"
@@ -347,54 +262,4 @@ count_commands blocked-1 /guarded/x one "blocked-1"
 HEALTH=$(curl -s -m 5 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" "$GW/actuator/health/abuseGuardStore" || true)
 BREAKER_EVENTS=$(grep -c 'event=store_breaker' "$WORK/gateway.log" || true)
 
-# ---------------------------------------------------------------- report
-median_table() { # scenarios...: median per column over rounds
-  awk -F'\t' -v want=" $* " '
-    NR > 1 && index(want, " " $1 " ") {
-      k = $1; n[k]++
-      for (c = 3; c <= 14; c++) val[k, c, n[k]] = $c
-      if (!(k in seen)) { seen[k] = 1; order[++m] = k }
-    }
-    function median(k, c,   i, j, t, a, cnt) {
-      cnt = n[k]; for (i = 1; i <= cnt; i++) a[i] = val[k, c, i] + 0
-      for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return cnt % 2 ? a[(cnt + 1) / 2] : (a[cnt / 2] + a[cnt / 2 + 1]) / 2
-    }
-    END { for (i = 1; i <= m; i++) { k = order[i]; printf "%s", k; for (c = 3; c <= 14; c++) printf "\t%s", median(k, c); printf "\n" } }
-  ' "$RESULTS"
-}
-ALLOWED=$(median_table bare-plain bare-builtin plain guarded)
-DENIED=$(median_table 429-phase 403-phase blocked-1)
-
-echo
-echo "abuse-guard load benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, $USERS users"
-LANES=$(grep -o 'event=redis_lanes[^ ]* count=[0-9]*' "$WORK/gateway.log" | head -1 | sed 's/.*count=//')
-echo "gateway: $GATEWAY_JAVA_OPTS, ${LANES:-no} event loops with a Redis decision connection each; action bench: limit $BENCH_LIMIT per $BENCH_WINDOW (token bucket); RedisRateLimiter: burst $BENCH_LIMIT, $REPLENISH/s"
-echo
-echo "Allowed traffic: median of $ROUNDS rounds x ${ROUND_SECONDS}s per route (routes interleaved)"
-printf '%-13s %10s %9s %9s %13s %15s %8s\n' route "req/s" "p50 ms" "p99 ms" "gw CPU us/req" "redis CPU us/req" "non-2xx"
-awk -F'\t' '{ printf "%-13s %10.0f %9.2f %9.2f %13.1f %15.1f %8d\n", $1, $2, $3 / 1000, $4 / 1000, $5, $6, $7 + $8 }' <<<"$ALLOWED"
-awk -F'\t' '
-  { rps[$1] = $2; cpu[$1] = $5; redis[$1] = $6 }
-  END {
-    printf "\nagainst the bare Spring Cloud Gateway app, this run:\n"
-    printf "  our plain route / bare plain:     %.2f x the gateway CPU per request   (target <= 1.10)\n", cpu["plain"] / cpu["bare-plain"]
-    printf "  AbuseGuard / bare built-in:       %.2f x the requests/s                (target >= 1.5)\n", rps["guarded"] / rps["bare-builtin"]
-    printf "  AbuseGuard / bare plain:          %.2f x the requests/s                (target >= 0.8)\n", rps["guarded"] / rps["bare-plain"]
-    printf "  AbuseGuard over bare plain:       %+.1f us of gateway CPU per request  (target <= 25)\n", cpu["guarded"] - cpu["bare-plain"]
-    printf "  Redis CPU per decision:           AbuseGuard %.1f us, built-in %.1f us\n", redis["guarded"], redis["bare-builtin"]
-  }' <<<"$ALLOWED"
-echo
-echo "Denials: median of $ROUNDS rounds x ${DENY_SECONDS}s (429 phase: fresh users, 6 requests each = 1 allowed + 5 violations;"
-echo "         403 phase: 20 users on the limit-1 action, blocked after their first 6 requests; blocked-1: one blocked user on /guarded)"
-printf '%-10s %10s %9s %9s %13s %15s %7s %7s %7s %7s\n' scenario "req/s" "p50 ms" "p99 ms" "gw CPU us/req" "redis CPU us/req" "%200" "%429" "%403" "%other"
-awk -F'\t' '{ t = $9 + $10 + $11 + $12; if (t == 0) t = 1
-  printf "%-10s %10.0f %9.2f %9.2f %13.1f %15.1f %7.1f %7.1f %7.1f %7.1f\n", $1, $2, $3 / 1000, $4 / 1000, $5, $6, 100 * $9 / t, 100 * $10 / t, 100 * $11 / t, 100 * ($12 + $8) / t }' <<<"$DENIED"
-echo
-echo "Redis commands per request, $COUNT_REQUESTS requests one at a time, counted with MONITOR"
-echo "(sent by the gateway = round trips; inside scripts = the script's own redis.call()s, for information)"
-printf '%-10s %-16s %8s %-30s %8s %s\n' case statuses "sent/req" "sent, by command" "in-script" "in-script, by command"
-awk -F'\t' 'NR > 1 { printf "%-10s %-16s %8.2f %-30s %8.2f %s\n", $1, $3, $4, $5, $6, $7 }' "$COUNTS"
-echo
-echo "store health after the run: ${HEALTH:-unavailable}; circuit-breaker transitions logged: ${BREAKER_EVENTS:-0}"
-echo "raw rounds: ${RESULTS#"$ROOT"/}; MONITOR captures and logs: ${WORK#"$ROOT"/}/"
+report
