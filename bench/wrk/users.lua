@@ -2,6 +2,11 @@
 --
 --   wrk ... -s users.lua URL -- pool  SIZE PREFIX   ids PREFIX1..PREFIXSIZE, requests prebuilt (cheap for wrk)
 --   wrk ... -s users.lua URL -- fresh PER  PREFIX   each id is used PER times, then the next, never seen, id
+--   wrk ... -s users.lua URL -- zipf  N S PREFIX SEED
+--                                       ids PREFIX1..PREFIXN, id k drawn with probability proportional to 1/k^S
+--                                       (Zipf-like popularity: PREFIX1 the busiest); each thread draws from its
+--                                       own generator seeded with SEED and its number, so every run with the same
+--                                       arguments and thread count sends the same sequence of ids
 --
 -- With WRK_COUNT_STATUS=1 in the environment it also counts answers by status (200, 429, 403, other),
 -- which costs wrk some CPU per response, so the allowed-traffic runs leave it off.
@@ -40,8 +45,34 @@ function init(args)
       sent = sent + 1
       return wrk.format(nil, nil, { ["X-User-Id"] = prefix .. "t" .. tid .. "-" .. user })
     end
+  elseif mode == "zipf" then
+    local n, s = tonumber(args[2]), tonumber(args[3])
+    prefix = args[4] or "z"
+    local seed = tonumber(args[5]) or 1
+    if not n or n < 1 or not s or s < 0 then error("users.lua: zipf N S PREFIX SEED, was " .. table.concat(args, " ")) end
+    -- the cumulative distribution, once per thread: cdf[k] = P(rank <= k)
+    local cdf, sum = {}, 0
+    for k = 1, n do sum = sum + k ^ -s; cdf[k] = sum end
+    for k = 1, n do cdf[k] = cdf[k] / sum end
+    cdf[n] = 1
+    math.randomseed(seed * 1000 + tid)
+    local random, floor = math.random, math.floor
+    local built = {} -- requests formatted on an id's first draw and kept: the busy ids cost a lookup
+    next_request = function()
+      local u, lo, hi = random(), 1, n
+      while lo < hi do -- the first rank whose cdf reaches u
+        local mid = floor((lo + hi) / 2)
+        if cdf[mid] < u then lo = mid + 1 else hi = mid end
+      end
+      local req = built[lo]
+      if not req then
+        req = wrk.format(nil, nil, { ["X-User-Id"] = prefix .. lo })
+        built[lo] = req
+      end
+      return req
+    end
   else
-    error("users.lua: mode must be pool or fresh, was " .. tostring(mode))
+    error("users.lua: mode must be pool, fresh or zipf, was " .. tostring(mode))
   end
 end
 
