@@ -7,8 +7,9 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Gives the server its time limits ({@code abuse-guard.server.*}): the request head's by a deadline of our own around
- * the HTTP codec, the body's by Reactor Netty's request timeout (which closes the connection).
+ * Gives the server its time limits ({@code abuse-guard.server.*}) as deadlines of our own around the HTTP/1.1 codec
+ * ({@link RequestDeadlines}, which says why not Reactor Netty's). An h2c or HTTP/2 server has no such codec, and its
+ * connections keep Netty's own limits only.
  */
 public final class ServerTimeLimits implements NettyServerCustomizer {
 
@@ -22,14 +23,12 @@ public final class ServerTimeLimits implements NettyServerCustomizer {
 
     @Override
     public HttpServer apply(HttpServer server) {
-        return server.requestTimeout(requestBodyTimeout)
-                .doOnChannelInit((observer, channel, remoteAddress) -> installHeadDeadline(channel.pipeline()));
+        return server.doOnChannelInit((observer, channel, remoteAddress) -> installDeadlines(channel.pipeline()));
     }
 
-    private void installHeadDeadline(ChannelPipeline pipeline) {
-        // HTTP/1.1 connections; an h2c or HTTP/2 server has no such codec and keeps Netty's own limits
+    private void installDeadlines(ChannelPipeline pipeline) {
         if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-            RequestHeadDeadline.install(pipeline, NettyPipeline.HttpCodec, requestHeaderTimeout);
+            RequestDeadlines.install(pipeline, NettyPipeline.HttpCodec, requestHeaderTimeout, requestBodyTimeout);
         }
     }
 }
