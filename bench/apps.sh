@@ -54,16 +54,6 @@ $shipped
     uri: http://127.0.0.1:$BACKEND_PORT
     predicates: [ "Path=/denied/**" ]
     filters: [ "AbuseGuard=bench_tiny" ]
-  - id: builtin
-    uri: http://127.0.0.1:$BACKEND_PORT
-    predicates: [ "Path=/builtin/**" ]
-    filters:
-      - name: RequestRateLimiter
-        args:
-          redis-rate-limiter.replenishRate: $REPLENISH
-          redis-rate-limiter.burstCapacity: $BENCH_LIMIT
-          redis-rate-limiter.requestedTokens: 1
-          key-resolver: "#{@userIdKeyResolver}"
 abuse-guard:
   actions:
     bench:      { limit: $BENCH_LIMIT, window: $BENCH_WINDOW, strategy: token-bucket }
