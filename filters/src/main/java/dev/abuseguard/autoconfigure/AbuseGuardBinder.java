@@ -2,8 +2,6 @@ package dev.abuseguard.autoconfigure;
 
 import dev.abuseguard.policy.AbuseGuardProperties;
 import dev.abuseguard.strategy.StrategyType;
-import org.springframework.boot.context.properties.bind.BindHandler;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -11,8 +9,8 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Binds {@code abuse-guard} from an environment as Boot binds {@link AbuseGuardProperties} at start-up (the same
- * placeholders and conversions), for the checks that run before that and for a refresh.
+ * A binder over an environment with the placeholders and conversions Boot uses for {@link AbuseGuardProperties} at
+ * start-up, for the checks that run before that and for a refresh.
  */
 final class AbuseGuardBinder {
 
@@ -26,9 +24,5 @@ final class AbuseGuardBinder {
         conversion.addConverter(String.class, StrategyType.class, StrategyType::fromConfigName);
         return new Binder(ConfigurationPropertySources.get(environment),
                 new PropertySourcesPlaceholdersResolver(environment), conversion);
-    }
-
-    static AbuseGuardProperties bind(ConfigurableEnvironment environment, BindHandler handler) {
-        return of(environment).bindOrCreate(ROOT, Bindable.of(AbuseGuardProperties.class), handler);
     }
 }

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
@@ -59,11 +60,12 @@ final class ConfigurationRefreshGuard implements ApplicationListener<Environment
     public synchronized void onApplicationEvent(EnvironmentChangeEvent event) {
         try {
             UnknownPropertyCheck.check(environment);
-            AbuseGuardProperties candidate = AbuseGuardBinder.bind(environment,
-                    new ValidationBindHandler(BindHandler.DEFAULT, validator));
+            Binder binder = AbuseGuardBinder.of(environment);
+            AbuseGuardProperties candidate = binder.bindOrCreate(AbuseGuardBinder.ROOT,
+                    Bindable.of(AbuseGuardProperties.class), new ValidationBindHandler(BindHandler.DEFAULT, validator));
             LivePolicies.Snapshot next = LivePolicies.Snapshot.of(candidate);
-            GatewayProperties gateway = AbuseGuardBinder.of(environment).bindOrCreate(
-                    "spring.cloud.gateway.server.webflux", Bindable.of(GatewayProperties.class));
+            GatewayProperties gateway = binder.bindOrCreate("spring.cloud.gateway.server.webflux",
+                    Bindable.of(GatewayProperties.class));
             routes.check(gateway.getRoutes(), next);
             policies.replace(candidate);
             lastGood = sources();

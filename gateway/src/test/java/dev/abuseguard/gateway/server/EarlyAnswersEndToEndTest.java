@@ -16,9 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An answer the gateway makes before it has read the request whole (a blocked user's 403 from the copy of blocks,
  * a 400 for a request without a user id) keeps nothing of the request once it is sent. A blocked client that
- * hammers the gateway would otherwise fill its heap: each such request held its server state (about 1.5 KB) until
- * the request-body timeout fired, 30 s later, and at 20,000 answers a second a 512 MB heap ran out (bench/run.sh's
- * zipf shape did, in its first run).
+ * hammers the gateway would otherwise fill its heap: each such request held its server state until the request-body
+ * timeout fired, 30 s later (bench/run.sh's zipf shape ran a 512 MB heap out so, in its first run).
  */
 class EarlyAnswersEndToEndTest {
 
